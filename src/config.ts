@@ -1,0 +1,155 @@
+// One typed config, read once from the environment and an optional `.env` file (the environment wins).
+// The original's names are accepted as they were; everything of ours is HOLODULE_*.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+
+export type StoreKind = 'sqlite' | 'mongodb';
+export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export type JwtAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
+
+export interface Config {
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  trustProxy: boolean;
+  dataDir: string;
+  store: StoreKind;
+  sqlitePath: string;
+  /** Seed a clearly marked sample schedule and a first admin into a brand-new embedded database. */
+  sampleData: boolean;
+  mongo: {
+    url: string | undefined;
+    host: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    database: string;
+  };
+  jwt: {
+    /** Undefined: the embedded default generates one and keeps it in the data directory. */
+    secret: string | undefined;
+    allowWeakSecret: boolean;
+    algorithm: JwtAlgorithm;
+    leewaySeconds: number;
+    expirationSeconds: number;
+    notBeforeSeconds: number;
+    authUrlRule: string;
+  };
+  passwords: {
+    upgradeLegacy: boolean;
+    argon2MemoryKiB: number;
+    argon2Iterations: number;
+    argon2Parallelism: number;
+  };
+  shutdownTimeoutMs: number;
+}
+
+/** A config problem: one line naming the variable and what is wrong. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const OWASP_MIN_MEMORY_KIB = 19456;
+const OWASP_MIN_ITERATIONS = 2;
+const MIN_SECRET_BYTES = 32;
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min}..${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const found = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
+  if (!found) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
+  return found;
+}
+
+/** Reads `.env` from `dir` when present; variables already in `env` are kept. */
+export function withDotEnv(env: Env, dir = process.cwd()): Env {
+  let content: string;
+  try {
+    content = readFileSync(resolve(dir, '.env'), 'utf8');
+  } catch {
+    return env;
+  }
+  return { ...parseEnv(content), ...env };
+}
+
+export function loadConfig(env: Env = withDotEnv(process.env)): Config {
+  const dataDir = resolve(text(env, 'HOLODULE_DATA_DIR') ?? './data');
+  const hasMongo = text(env, 'MONGODB_URL') !== undefined || text(env, 'MONGODB_HOST') !== undefined;
+  const store = oneOf<StoreKind>(env, 'HOLODULE_STORE', ['sqlite', 'mongodb'], hasMongo ? 'mongodb' : 'sqlite');
+
+  const secret = env.JWT_SECRET_KEY === undefined || env.JWT_SECRET_KEY === '' ? undefined : env.JWT_SECRET_KEY;
+  const allowWeakSecret = boolean(env, 'HOLODULE_ALLOW_WEAK_SECRET', false);
+  if (secret !== undefined && Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES && !allowWeakSecret) {
+    throw new ConfigError(
+      'JWT_SECRET_KEY',
+      `is ${Buffer.byteLength(secret, 'utf8')} bytes; an HS256 key needs at least ${MIN_SECRET_BYTES} (RFC 8725). ` +
+        'Unset it to have one generated, or set HOLODULE_ALLOW_WEAK_SECRET=true to accept it',
+    );
+  }
+
+  const authUrlRule = text(env, 'JWT_AUTH_URL_RULE') ?? '/auth';
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(authUrlRule)) {
+    throw new ConfigError('JWT_AUTH_URL_RULE', `expected a path like /auth, got "${authUrlRule}"`);
+  }
+
+  return {
+    host: text(env, 'HOST') ?? '127.0.0.1',
+    port: integer(env, 'PORT', 5000, 0, 65535),
+    logLevel: oneOf(env, 'HOLODULE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    trustProxy: boolean(env, 'HOLODULE_TRUST_PROXY', false),
+    dataDir,
+    store,
+    sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),
+    sampleData: boolean(env, 'HOLODULE_SAMPLE_DATA', true),
+    mongo: {
+      url: text(env, 'MONGODB_URL'),
+      host: text(env, 'MONGODB_HOST'),
+      user: text(env, 'MONGODB_USER'),
+      password: env.MONGODB_PASSWORD === '' ? undefined : env.MONGODB_PASSWORD,
+      database: text(env, 'HOLODULE_MONGODB_DATABASE') ?? 'holoduledb',
+    },
+    jwt: {
+      secret,
+      allowWeakSecret,
+      algorithm: oneOf(env, 'JWT_ALGORITHM', SUPPORTED_ALGORITHMS, 'HS256'),
+      leewaySeconds: integer(env, 'JWT_LEEWAY', 0, 0, 3600),
+      expirationSeconds: integer(env, 'JWT_EXPIRATION_DELTA', 300, 1, 86400 * 30),
+      notBeforeSeconds: integer(env, 'JWT_NOT_BEFORE_DELTA', 0, 0, 86400),
+      authUrlRule,
+    },
+    passwords: {
+      upgradeLegacy: boolean(env, 'HOLODULE_UPGRADE_LEGACY_PASSWORDS', true),
+      argon2MemoryKiB: integer(env, 'HOLODULE_ARGON2_MEMORY_KIB', OWASP_MIN_MEMORY_KIB, OWASP_MIN_MEMORY_KIB, 4 * 1024 * 1024),
+      argon2Iterations: integer(env, 'HOLODULE_ARGON2_ITERATIONS', OWASP_MIN_ITERATIONS, OWASP_MIN_ITERATIONS, 100),
+      argon2Parallelism: integer(env, 'HOLODULE_ARGON2_PARALLELISM', 1, 1, 16),
+    },
+    shutdownTimeoutMs: integer(env, 'HOLODULE_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+  };
+}

@@ -1,0 +1,234 @@
+// The embedded store: one SQLite file (WAL), the contract's fields as columns, our own fields as JSON.
+import { mkdirSync, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { conflict } from '../../errors.js';
+import type { Health, Store, Stream, StreamStore, UpsertCounts, User, UserStore } from '../types.js';
+import { SCHEMA_SQL } from './schema.js';
+
+/** The day query, exported so tests can check its plan uses the index. */
+export const DAY_QUERY_SQL =
+  'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules ' +
+  'WHERE datetime >= ? AND datetime < ? ORDER BY datetime DESC, key DESC';
+
+interface StreamRow {
+  key: string;
+  video_id: string;
+  datetime: string;
+  name: string;
+  title: string;
+  url: string;
+  description: string;
+  extra: string | null;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  password: string;
+  extra: string | null;
+}
+
+const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
+  json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
+
+const hasKeys = (o: Record<string, unknown> | undefined): o is Record<string, unknown> =>
+  o !== undefined && Object.keys(o).length > 0;
+
+function toStream(row: StreamRow): Stream {
+  const { extra, ...fields } = row;
+  const parsed = parseExtra(extra);
+  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
+}
+
+function toUser(row: UserRow): User {
+  const { extra, ...fields } = row;
+  const parsed = parseExtra(extra);
+  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
+}
+
+/** The next string after every string that starts with `prefix` followed by a space or digit. */
+export const dayUpperBound = (day: string): string => `${day}~`;
+
+export interface SqliteStoreInfo {
+  /** True when this open created the database file: the only case where sample data may be seeded. */
+  created: boolean;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly streams: StreamStore;
+  readonly users: UserStore;
+  readonly info: SqliteStoreInfo;
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const created = path === ':memory:' || !existsSync(path);
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.db.exec(SCHEMA_SQL);
+    this.info = { created };
+    this.streams = streamStore(this.db);
+    this.users = userStore(this.db);
+  }
+
+  async health(): Promise<Health> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { ok: true, store: this.kind };
+    } catch {
+      return { ok: false, store: this.kind, detail: 'database unreadable' };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function streamStore(db: Database.Database): StreamStore {
+  const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
+  const byKey = db.prepare<[string], StreamRow>(
+    'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key = ?',
+  );
+  const byVideoId = db.prepare<[string], StreamRow>(
+    'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE video_id = ? ORDER BY datetime DESC LIMIT 1',
+  );
+  const page = db.prepare<[string, number], StreamRow>(
+    'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key > ? ORDER BY key LIMIT ?',
+  );
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM holodules');
+  const insert = db.prepare(
+    'INSERT INTO holodules (key, video_id, datetime, name, title, url, description, extra) ' +
+      'VALUES (@key, @video_id, @datetime, @name, @title, @url, @description, @extra)',
+  );
+  const update = db.prepare(
+    'UPDATE holodules SET video_id = @video_id, datetime = @datetime, name = @name, title = @title, ' +
+      'url = @url, description = @description, extra = @extra WHERE key = @key',
+  );
+
+  const upsertAll = db.transaction((streams: Stream[]): UpsertCounts => {
+    const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
+    for (const stream of streams) {
+      const existing = byKey.get(stream.key);
+      const merged = { ...parseExtra(existing?.extra ?? null), ...stream.extra };
+      const row = {
+        key: stream.key,
+        video_id: stream.video_id,
+        datetime: stream.datetime,
+        name: stream.name,
+        title: stream.title,
+        url: stream.url,
+        description: stream.description,
+        extra: hasKeys(merged) ? JSON.stringify(merged) : null,
+      };
+      if (!existing) {
+        insert.run(row);
+        counts.inserted++;
+      } else if (sameRow(existing, row)) {
+        counts.unchanged++;
+      } else {
+        update.run(row);
+        counts.updated++;
+      }
+    }
+    return counts;
+  });
+
+  return {
+    async findByDay(day) {
+      return byDay.all(day, dayUpperBound(day)).map(toStream);
+    },
+    async findByKey(key) {
+      const row = byKey.get(key);
+      return row ? toStream(row) : null;
+    },
+    async findByVideoId(videoId) {
+      const row = byVideoId.get(videoId);
+      return row ? toStream(row) : null;
+    },
+    async upsertMany(streams) {
+      return upsertAll(streams);
+    },
+    async count() {
+      return countAll.get()?.n ?? 0;
+    },
+    async list(after, limit) {
+      return page.all(after ?? '', limit).map(toStream);
+    },
+  };
+}
+
+function sameRow(a: StreamRow, b: StreamRow): boolean {
+  return (
+    a.video_id === b.video_id &&
+    a.datetime === b.datetime &&
+    a.name === b.name &&
+    a.title === b.title &&
+    a.url === b.url &&
+    a.description === b.description &&
+    a.extra === b.extra
+  );
+}
+
+function userStore(db: Database.Database): UserStore {
+  const byName = db.prepare<[string], UserRow>('SELECT id, username, password, extra FROM users WHERE username = ?');
+  const all = db.prepare<[], UserRow>('SELECT id, username, password, extra FROM users ORDER BY username');
+  const insert = db.prepare(
+    'INSERT INTO users (id, username, password, extra) VALUES (@id, @username, @password, @extra)',
+  );
+  const insertIgnore = db.prepare(
+    'INSERT INTO users (id, username, password, extra) VALUES (@id, @username, @password, @extra) ' +
+      'ON CONFLICT(username) DO NOTHING',
+  );
+  const setPassword = db.prepare<[string, string]>('UPDATE users SET password = ? WHERE username = ?');
+  const setPasswordIf = db.prepare<[string, string, string]>(
+    'UPDATE users SET password = ? WHERE username = ? AND password = ?',
+  );
+  const remove = db.prepare<[string]>('DELETE FROM users WHERE username = ?');
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+
+  const toRow = (user: User) => ({
+    id: user.id,
+    username: user.username,
+    password: user.password,
+    extra: hasKeys(user.extra) ? JSON.stringify(user.extra) : null,
+  });
+
+  return {
+    async findByUsername(username) {
+      const row = byName.get(username);
+      return row ? toUser(row) : null;
+    },
+    async list() {
+      return all.all().map(toUser);
+    },
+    async create(user) {
+      try {
+        insert.run(toRow(user));
+      } catch (err) {
+        if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) {
+          throw conflict(`user "${user.username}" already exists`);
+        }
+        throw err;
+      }
+    },
+    async insertIfAbsent(user) {
+      return insertIgnore.run(toRow(user)).changes === 1;
+    },
+    async replacePassword(username, password, expected) {
+      const result = expected === undefined ? setPassword.run(password, username) : setPasswordIf.run(password, username, expected);
+      return result.changes === 1;
+    },
+    async remove(username) {
+      return remove.run(username).changes === 1;
+    },
+    async count() {
+      return countAll.get()?.n ?? 0;
+    },
+  };
+}
