@@ -37,6 +37,7 @@ export interface Config {
   };
   passwords: {
     upgradeLegacy: boolean;
+    minLength: number;
     argon2MemoryKiB: number;
     argon2Iterations: number;
     argon2Parallelism: number;
@@ -146,6 +147,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     },
     passwords: {
       upgradeLegacy: boolean(env, 'HOLODULE_UPGRADE_LEGACY_PASSWORDS', true),
+      minLength: integer(env, 'HOLODULE_PASSWORD_MIN_LENGTH', 8, 1, 128),
       argon2MemoryKiB: integer(env, 'HOLODULE_ARGON2_MEMORY_KIB', OWASP_MIN_MEMORY_KIB, OWASP_MIN_MEMORY_KIB, 4 * 1024 * 1024),
       argon2Iterations: integer(env, 'HOLODULE_ARGON2_ITERATIONS', OWASP_MIN_ITERATIONS, OWASP_MIN_ITERATIONS, 100),
       argon2Parallelism: integer(env, 'HOLODULE_ARGON2_PARALLELISM', 1, 1, 16),

@@ -1,0 +1,55 @@
+// Password hashing: Argon2id (OWASP minimum m=19 MiB, t=2, p=1 or stronger), on libuv's thread pool.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Algorithm, hash, verify } from '@node-rs/argon2';
+import type { Config } from '../config.js';
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  /** True when `password` matches `stored`, which is an Argon2id hash or the original's plain text. */
+  verify(stored: string, password: string): Promise<boolean>;
+  /** Same work as a real verification, for a username that does not exist. */
+  burn(password: string): Promise<void>;
+}
+
+// A PHC string as @node-rs/argon2 writes it: $argon2id$v=19$m=…,t=…,p=…$salt$hash
+const ARGON2_PHC = /^\$argon2(id|i|d)\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+export const isPasswordHash = (stored: string): boolean => ARGON2_PHC.test(stored);
+
+/** Compares plain-text passwords without leaking their length or the first differing byte through timing. */
+function plainTextMatches(stored: string, password: string): boolean {
+  const a = createHash('sha256').update(stored, 'utf8').digest();
+  const b = createHash('sha256').update(password, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+export async function createPasswordHasher(settings: Config['passwords']): Promise<PasswordHasher> {
+  const options = {
+    algorithm: Algorithm.Argon2id,
+    memoryCost: settings.argon2MemoryKiB,
+    timeCost: settings.argon2Iterations,
+    parallelism: settings.argon2Parallelism,
+  };
+  const hashPassword = (password: string) => hash(password, options);
+  // A hash of a random password with the current cost: verifying against it costs what a real check costs.
+  const decoy = await hashPassword(createHash('sha256').update(String(Math.random())).digest('base64'));
+
+  return {
+    hash: hashPassword,
+    async verify(stored, password) {
+      if (!isPasswordHash(stored)) {
+        // The original stored plain text. Spend the same hashing work, so timing does not tell which kind it was.
+        await verify(decoy, password).catch(() => false);
+        return plainTextMatches(stored, password);
+      }
+      try {
+        return await verify(stored, password);
+      } catch {
+        return false;
+      }
+    },
+    async burn(password) {
+      await verify(decoy, password).catch(() => false);
+    },
+  };
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
+import { ConfigError } from '../config.js';
+import { AppError } from '../errors.js';
+import { importCommand } from './import-command.js';
+import { serveCommand } from './serve-command.js';
+import { UsageError } from './usage-error.js';
+import { userCommand } from './user-command.js';
+
+const HELP = `holodule: the hololive stream schedule as a JWT-secured API
+
+usage:
+  holodule serve                    run the HTTP API (PORT, default 5000)
+  holodule user add NAME            add a user (password from a prompt, or the first line of stdin)
+  holodule user list                list users
+  holodule user passwd NAME         change a user's password (prompt or stdin)
+  holodule user remove NAME         remove a user
+  holodule import FILE              load streams and users from JSON or mongoexport files (- for stdin)
+
+Settings come from the environment and a .env file; see the README.`;
+
+const commands: Record<string, (args: string[]) => Promise<void>> = {
+  serve: serveCommand,
+  user: userCommand,
+  import: importCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    console.log(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`holodule: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  await command(args);
+  return 0;
+}
+
+function messageOf(err: unknown): { text: string; code: number } {
+  if (err instanceof UsageError) return { text: err.message, code: 2 };
+  if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
+  if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return { text: `port already in use: ${(err as Error).message}`, code: 1 };
+  return { text: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    const { text, code } = messageOf(err);
+    console.error(`holodule: ${text}`);
+    process.exitCode = code;
+  },
+);

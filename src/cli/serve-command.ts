@@ -1,0 +1,34 @@
+// holodule serve: run the API until SIGTERM or SIGINT, then finish in-flight requests and exit 0.
+import { loadConfig } from '../config.js';
+import { createLogger, startServer } from '../http/server.js';
+import { UsageError } from './usage-error.js';
+
+export async function serveCommand(args: string[]): Promise<void> {
+  if (args.length > 0) throw new UsageError('usage: holodule serve   (settings come from the environment and .env)');
+  const config = loadConfig();
+  const log = createLogger(config);
+  const server = await startServer(config, log);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: finishing in-flight requests');
+    const timer = setTimeout(() => {
+      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    server.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

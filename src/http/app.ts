@@ -1,0 +1,103 @@
+// Builds the Fastify app: external plugins first, then ours, then routes. server.ts starts it.
+import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { PasswordHasher } from '../auth/passwords.js';
+import type { TokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import type { Store } from '../store/types.js';
+import { handleError } from './error-handler.js';
+import { requireUserPlugin } from './plugins/require-user.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { holoduleRoutes } from './routes/holodules.js';
+import { JwtErrorBody, PlainErrorBody } from './schemas/errors.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+    passwords: PasswordHasher;
+    tokens: TokenService;
+  }
+}
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  passwords: PasswordHasher;
+  tokens: TokenService;
+  /** A pino logger, or logger options; `false` for none. */
+  logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODY_LIMIT_BYTES = 64 * 1024;
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const loggerOption =
+    deps.logger !== undefined && typeof deps.logger === 'object' && 'child' in deps.logger
+      ? { loggerInstance: deps.logger as FastifyBaseLogger }
+      : { logger: deps.logger ?? false };
+  const app = Fastify({
+    ...loggerOption,
+    trustProxy: config.trustProxy,
+    bodyLimit: BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('store', deps.store);
+  app.decorate('passwords', deps.passwords);
+  app.decorate('tokens', deps.tokens);
+
+  app.addSchema(JwtErrorBody);
+  app.addSchema(PlainErrorBody);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => {
+    request.log.info({ url: request.url }, 'no such route');
+    void reply.status(404).send({ error: 'Not found' });
+  });
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'holodule',
+        version: '0.1.0',
+        description: "The hololive stream schedule, wire-compatible with the original Flask app's API.",
+      },
+      components: {
+        securitySchemes: {
+          jwt: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: '`JWT <token>` (the original) or `Bearer <token>`',
+          },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(requireUserPlugin);
+  await app.register(authRoutes, { path: config.jwt.authUrlRule });
+  await app.register(holoduleRoutes);
+  await app.register(healthRoutes);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

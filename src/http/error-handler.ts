@@ -1,0 +1,78 @@
+// The one error handler: AppError and Fastify's own errors become the contract's bodies; nothing internal leaks.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, type ErrorShape } from '../errors.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `credentials`: schema failures are the contract's 401 `Invalid credentials` (POST /auth). */
+    validationErrors?: 'credentials';
+    /** Error body shape for this route's non-AppError failures. */
+    errorShape?: ErrorShape;
+  }
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+};
+
+/** Our own words for Fastify's request errors (its messages stay in the log). */
+const DESCRIPTIONS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Content-Type must be application/json',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'The request body is empty; send a JSON object',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON',
+  FST_ERR_BAD_URL: 'The URL is not valid',
+};
+
+/** Our own words for a field's schema failure, where ajv's would be cryptic. */
+const FIELD_HINTS: Record<string, string> = {
+  'params.date': 'date must be 8 digits, YYYYMMDD (e.g. 20201209)',
+};
+
+function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
+  const shape = request.routeOptions.config?.errorShape ?? 'plain';
+  if (err.validation) {
+    const [first] = err.validation;
+    const isWholeBody = err.validationContext === 'body' && (first?.instancePath ?? '') === '';
+    if (request.routeOptions.config?.validationErrors === 'credentials' && !(isWholeBody && first?.keyword === 'type')) {
+      return new AppError(401, 'Bad Request', 'Invalid credentials', { shape: 'jwt' });
+    }
+    const field = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
+    const description =
+      isWholeBody && first?.keyword === 'type'
+        ? 'The request body must be a JSON object'
+        : (FIELD_HINTS[field] ?? `${field} ${first?.message ?? 'is invalid'}`);
+    return shape === 'jwt'
+      ? new AppError(400, 'Bad Request', description, { shape })
+      : new AppError(400, 'Bad request', description);
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 500) return new AppError(500, 'Internal Server Error', undefined, { cause: err });
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+    return new AppError(400, shape === 'jwt' ? 'Bad Request' : 'Bad request', DESCRIPTIONS.FST_ERR_CTP_INVALID_JSON_BODY, { shape });
+  }
+  const description = DESCRIPTIONS[err.code] ?? REASONS[status] ?? 'The request was not accepted';
+  return new AppError(status, REASONS[status] ?? 'Bad request', description, { shape });
+}
+
+export function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
+  const appError = err instanceof AppError ? err : fromFastifyError(err, request);
+  if (appError.status >= 500) {
+    request.log.error({ err: appError.cause ?? err }, 'request failed');
+    const body = appError.status === 503 ? { error: 'Service Unavailable' } : { error: 'Internal Server Error' };
+    void reply.status(appError.status === 503 ? 503 : 500).headers(appError.headers).send(body);
+    return;
+  }
+  request.log.info({ status: appError.status, error: appError.error, description: appError.description }, 'request refused');
+  void reply.status(appError.status).headers(appError.headers).send(appError.body());
+}

@@ -1,0 +1,64 @@
+// Starts holodule: store, secret, hasher, first-run data, app, listen. Stopping closes them in reverse.
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { createPasswordHasher } from '../auth/passwords.js';
+import { resolveSigningSecret } from '../auth/signing-secret.js';
+import { createTokenService } from '../auth/tokens.js';
+import type { Config } from '../config.js';
+import { initialiseNewDatabase } from '../domain/first-run.js';
+import { openStore } from '../store/open-store.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/types.js';
+import { buildApp } from './app.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  url: string;
+  /** Finishes in-flight requests, then closes the database. */
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'holodule' } });
+}
+
+export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+  const signing = resolveSigningSecret(config);
+  const store = await openStore(config);
+  try {
+    const passwords = await createPasswordHasher(config.passwords);
+    if (signing.source === 'generated') {
+      log.warn({ path: signing.path }, 'JWT_SECRET_KEY is not set: generated a signing secret and kept it in the data directory');
+    }
+    if (store instanceof SqliteStore && store.info.created) {
+      const firstRun = await initialiseNewDatabase({ store, hasher: passwords, dataDir: config.dataDir, seedSample: config.sampleData });
+      if (firstRun.admin) {
+        log.warn(
+          { username: firstRun.admin.username, passwordFile: firstRun.admin.passwordFile },
+          `new database: created user "${firstRun.admin.username}" with password ${firstRun.admin.password} ` +
+            `(also in ${firstRun.admin.passwordFile}; change it with: holodule user passwd ${firstRun.admin.username})`,
+        );
+      }
+      if (firstRun.sampleStreams > 0) {
+        log.warn({ streams: firstRun.sampleStreams }, 'new database: seeded a sample schedule for 2020-12-09 (HOLODULE_SAMPLE_DATA=false to skip)');
+      }
+    }
+    const tokens = createTokenService(config.jwt, signing.secret);
+    const app = await buildApp({ config, store, passwords, tokens, logger: log });
+    const url = await app.listen({ host: config.host, port: config.port });
+    log.info({ url, store: store.kind, algorithm: config.jwt.algorithm }, 'holodule is serving');
+    return {
+      app,
+      store,
+      url,
+      async close() {
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
