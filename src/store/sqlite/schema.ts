@@ -20,4 +20,11 @@ CREATE TABLE IF NOT EXISTS users (
   password TEXT NOT NULL,
   extra    TEXT
 ) WITHOUT ROWID;
+
+-- expires_at: milliseconds since the epoch, by the clock of the instance that took the lease.
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT PRIMARY KEY NOT NULL,
+  holder     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
 `;
