@@ -125,7 +125,7 @@ export interface ListItemSpec {
 }
 
 /** The site's /api/list answer. */
-export function scheduleList(items: ListItemSpec[]): unknown {
+export function scheduleList(items: ListItemSpec[]): object {
   const byDay = new Map<string, ListItemSpec[]>();
   for (const item of items) byDay.set(item.datetime.slice(0, 10), [...(byDay.get(item.datetime.slice(0, 10)) ?? []), item]);
   return {
