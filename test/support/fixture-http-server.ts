@@ -9,7 +9,7 @@ export type Reply =
   /** Never answers (until the server closes). */
   | 'hang';
 
-export type Handler = (request: IncomingMessage, url: URL) => Reply;
+export type Handler = (request: IncomingMessage, url: URL) => Reply | Promise<Reply>;
 
 export interface FixtureServer {
   url: string;
@@ -28,7 +28,9 @@ export async function startFixtureServer(): Promise<FixtureServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     requests.push(url);
     const handler = handlers.get(url.pathname);
-    send(res, handler ? handler(req, url) : { status: 404, body: 'not found' });
+    void Promise.resolve(handler ? handler(req, url) : { status: 404, body: 'not found' }).then((reply) => {
+      if (!res.destroyed) send(res, reply);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
