@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...loggerOption,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
