@@ -1,5 +1,6 @@
 // A real holodule on a random loopback port, on a real SQLite file in a temp directory.
 import { createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Store } from '../../src/store/types.js';
@@ -15,17 +16,28 @@ export interface TestServer {
   store: Store;
   server: RunningServer;
   dataDir: string;
+  /** Every log line the server wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
   /** Adds a user whose password is hashed the way holodule hashes (or stored as plain text, the original's way). */
-  addUser(username: string, password: string, options?: { plainText?: boolean }): Promise<void>;
+  addUser(username: string, password: string, options?: { plainText?: boolean; role?: 'admin' | 'user' }): Promise<void>;
   /** POST /auth and return the access token. */
   login(username: string, password: string): Promise<string>;
+  /** POST /auth and return the whole answer. */
+  loginPair(username: string, password: string): Promise<{ access_token: string; refresh_token: string }>;
   /** A token signed with the test secret (or `key`), with any claims you like, even ones a library would refuse. */
   signRaw(payload: unknown, options?: { algorithm?: 'HS256' | 'HS384' | 'HS512'; key?: string }): string;
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dir = makeTempDir();
+export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
   const config = loadConfig({
     HOLODULE_DATA_DIR: dir.path,
     PORT: '0',
@@ -34,33 +46,39 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     HOLODULE_SAMPLE_DATA: 'false',
     ...env,
   });
-  const server = await startServer(config, pino({ level: process.env.HOLODULE_TEST_LOG ?? 'silent' }));
+  const server = await startServer(config, pino({ level: 'info' }, sink));
   const hasher = await createPasswordHasher(config.passwords);
   let id = 100;
   const url = server.url.replace('localhost', '127.0.0.1');
+  const loginPair = async (username: string, password: string) => {
+    const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = (await res.json()) as { access_token: string; refresh_token: string };
+    if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
   return {
     url,
     config,
     store: server.store,
     server,
     dataDir: dir.path,
+    logs,
     async addUser(username, password, options = {}) {
       await server.store.users.create({
         id: String(id++),
         username,
         password: options.plainText ? password : await hasher.hash(password),
+        ...(options.role ? { extra: { role: options.role } } : {}),
       });
     },
     async login(username, password) {
-      const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      const body = (await res.json()) as { access_token?: string };
-      if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
-      return body.access_token;
+      return (await loginPair(username, password)).access_token;
     },
+    loginPair,
     signRaw(payload, options = {}) {
       return signRawToken(payload, options.key ?? TEST_SECRET, options.algorithm ?? 'HS256');
     },
@@ -86,4 +104,22 @@ export function signRawToken(payload: unknown, key: string, algorithm: 'HS256' |
   const input = `${b64url({ alg: algorithm, typ: 'JWT' })}.${b64url(payload)}`;
   const signature = createHmac(`sha${algorithm.slice(2)}`, key).update(input).digest('base64url');
   return `${input}.${signature}`;
+}
+
+/** A JSON request with an optional token, answering status and parsed body. */
+export async function call(
+  url: string,
+  method: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `JWT ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
