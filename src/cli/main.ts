@@ -2,6 +2,7 @@
 // holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
+import { collectCommand } from './collect-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { serveCommand } from './serve-command.js';
@@ -20,6 +21,7 @@ usage:
   holodule import FILE              load streams and users from JSON or mongoexport files (- for stdin)
   holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
   holodule keys list                list the signing keys in the store
+  holodule collect                  read the schedule page(s) (and YouTube) into the store once
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -28,6 +30,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   user: userCommand,
   import: importCommand,
   keys: keysCommand,
+  collect: collectCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
