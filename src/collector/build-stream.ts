@@ -88,7 +88,9 @@ function liveStatusOf(card: ScheduleCard, youtube: YouTubeAnswer, stored: Record
   if (youtube.kind === 'missing') return 'unavailable';
   if (isRecord(stored.youtube) && stored.youtube.status === 'ok' && isFinal(stored.live_status)) return undefined;
   if (card.live) return 'live';
-  return stored.live_status === 'live' ? 'completed' : 'upcoming';
+  // The border went away: it was live, so it is over. Any other stored status stands until a source says more.
+  if (stored.live_status === 'live') return 'completed';
+  return typeof stored.live_status === 'string' ? undefined : 'upcoming';
 }
 
 const isFinal = (status: unknown): boolean => status === 'completed' || status === 'none';

@@ -44,15 +44,15 @@ export async function getText(
     const length = Number(response.headers.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) {
       await response.body?.cancel();
-      throw new RequestError(`${describe(url)}: answer of ${length} bytes is too large`, false, response.status);
+      throw new RequestError(`${safeUrl(url)}: answer of ${length} bytes is too large`, false, response.status);
     }
     return { status: response.status, body: await response.text() };
   } catch (err) {
     if (err instanceof RequestError) throw err;
     if (options.signal?.aborted) throw options.signal.reason;
-    if (timeout.aborted) throw new RequestError(`${describe(url)}: no complete answer within ${policy.timeoutMs} ms`, true);
+    if (timeout.aborted) throw new RequestError(`${safeUrl(url)}: no complete answer within ${policy.timeoutMs} ms`, true);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-    throw new RequestError(`${describe(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
+    throw new RequestError(`${safeUrl(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
   }
 }
 
@@ -60,7 +60,7 @@ export async function getText(
 export function expectOk(url: string, response: TextResponse): TextResponse {
   if (response.status >= 200 && response.status < 300) return response;
   const retryable = response.status >= 500 || response.status === 429;
-  throw new RequestError(`${describe(url)}: HTTP ${response.status}`, retryable, response.status, response.body);
+  throw new RequestError(`${safeUrl(url)}: HTTP ${response.status}`, retryable, response.status, response.body);
 }
 
 /** Runs `attempt` until it succeeds, fails for good, or the retries are spent; stops at once when `signal` aborts. */
@@ -87,7 +87,7 @@ export function backoff(firstDelayMs: number, retry: number): number {
 }
 
 /** The URL without its query (which may hold the API key), for messages and logs. */
-export function describe(url: string): string {
+export function safeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}`;

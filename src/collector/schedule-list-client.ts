@@ -1,5 +1,5 @@
 // The site's JSON twin of the page (/api/list): used for titles when YouTube gives none.
-import { describe, expectOk, getText, RequestError, withRetries, type RequestPolicy } from './http-get.js';
+import { expectOk, getText, RequestError, safeUrl, withRetries, type RequestPolicy } from './http-get.js';
 import { videoIdFromUrl } from './youtube-url.js';
 
 export interface ListedVideo {
@@ -55,7 +55,7 @@ export async function fetchScheduleList(url: string, policy: RequestPolicy, sign
         return JSON.parse(body) as unknown;
       } catch {
         // Most often an answer cut short: worth another attempt.
-        throw new RequestError(`${describe(url)}: not JSON (cut short?)`, true);
+        throw new RequestError(`${safeUrl(url)}: not JSON (cut short?)`, true);
       }
     },
     policy,

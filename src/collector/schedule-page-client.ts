@@ -1,5 +1,5 @@
 // Fetches one schedule page and parses it; a page cut short is retried like a network failure.
-import { expectOk, getText, RequestError, withRetries, type RequestPolicy } from './http-get.js';
+import { expectOk, getText, RequestError, safeUrl, withRetries, type RequestPolicy } from './http-get.js';
 import { parseSchedulePage, type ParsedSchedule } from './parse-schedule-page.js';
 
 export async function fetchSchedulePage(
@@ -12,7 +12,7 @@ export async function fetchSchedulePage(
     async () => {
       const { body } = expectOk(url, await getText(url, policy, { signal, headers: { accept: 'text/html' } }));
       // A connection dropped mid-page can still look like a whole answer; the page always ends with </html>.
-      if (!/<\/html\s*>/i.test(body)) throw new RequestError(`${url}: the page ends before </html> (cut short)`, true);
+      if (!/<\/html\s*>/i.test(body)) throw new RequestError(`${safeUrl(url)}: the page ends before </html> (cut short)`, true);
       return body;
     },
     policy,

@@ -1,7 +1,7 @@
 // YouTube Data API v3 videos.list: titles, descriptions and live times, 50 ids a call (1 quota unit each).
 // One client lives as long as the process, so a refusal pauses it across runs and is logged once.
 import type { Logger } from 'pino';
-import { describe, getText, RequestError, withRetries, type RequestPolicy } from './http-get.js';
+import { getText, RequestError, safeUrl, withRetries, type RequestPolicy } from './http-get.js';
 
 export interface YouTubeVideo {
   id: string;
@@ -105,7 +105,7 @@ export class YouTubeClient {
       response = await withRetries(
         async () => {
           const answer = await getText(url, this.options.policy, { signal, headers: { accept: 'application/json' } });
-          if (answer.status >= 500) throw new RequestError(`${describe(url)}: HTTP ${answer.status}`, true, answer.status);
+          if (answer.status >= 500) throw new RequestError(`${safeUrl(url)}: HTTP ${answer.status}`, true, answer.status);
           return answer;
         },
         this.options.policy,
@@ -119,7 +119,7 @@ export class YouTubeClient {
     if (response.status !== 200) throw classify(response.status, body);
     const items = isObject(body) ? body.items : undefined;
     // A 200 without an items array is not an answer: treating it as "all missing" would mark good videos deleted.
-    if (!Array.isArray(items)) throw new YouTubeError('unreachable', `${describe(url)}: answer without an items array`);
+    if (!Array.isArray(items)) throw new YouTubeError('unreachable', `${safeUrl(url)}: answer without an items array`);
     const videos = new Map<string, YouTubeVideo>();
     for (const item of items) {
       const video = toVideo(item);

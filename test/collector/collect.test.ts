@@ -107,6 +107,22 @@ describe('collect: the schedule page into the store', () => {
     assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.extra?.disappeared_at, null);
   });
 
+  it('without YouTube, follows the red border: live while drawn, completed once gone, and stays so', async (t) => {
+    const h = await startHarness(t, { youtubeKey: false, list: false });
+    const notLive = days().map((d) => ({ ...d, cards: d.cards.map((c) => ({ ...c, live: false })) }));
+    h.server.on('/', { body: schedulePage(days()) }, { body: schedulePage(notLive) });
+    const status = async () => (await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.extra?.live_status;
+
+    await h.sut.collect();
+    const whileLive = await status();
+    await h.sut.collect();
+    const afterwards = await status();
+    const third = await h.sut.collect();
+
+    assert.deepEqual([whileLive, afterwards, await status()], ['live', 'completed', 'completed']);
+    assert.equal(third.unchanged, 4);
+  });
+
   it('keeps a talent missing from talents.json under a generated code, and logs it once', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     const page = schedulePage([{ date: '12/09', weekday: '水', cards: [{ videoId: 'newtalent01', time: '19:00', name: '新人ちゃん' }] }]);
