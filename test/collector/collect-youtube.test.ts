@@ -122,6 +122,29 @@ describe('collect: YouTube enrichment', () => {
     assert.equal(h.captured.warnings(/quota/), 1);
   });
 
+  it('when YouTube fails halfway through a run, stores the answered half and keeps the stored titles of the rest', async (t) => {
+    const h = await startHarness(t, { env: { HOLODULE_COLLECT_RETRIES: '0' } });
+    const ids = Array.from({ length: 60 }, (_, i) => `many${String(i).padStart(7, '0')}`);
+    const many = schedulePage([
+      { date: '12/09', weekday: '水', cards: ids.map((videoId, i) => ({ videoId, time: `${String(Math.floor(i / 3)).padStart(2, '0')}:${String((i % 3) * 20).padStart(2, '0')}`, name: '尾丸ポルカ' })) },
+    ]);
+    h.server.on('/', { body: many });
+    h.server.on('/api/list', { body: scheduleList(ids.map((videoId) => ({ videoId, datetime: '2020/12/09 00:00:00', name: '尾丸ポルカ', title: `list ${videoId}` }))) });
+    h.youtube.script(QUOTA_EXCEEDED);
+    await h.sut.collect();
+    h.youtube.add(...ids.map((id) => ({ id, title: `youtube ${id}` })));
+    const quotaPause = 25 * 60 * 60 * 1000;
+    h.clock.now = new Date(h.clock.now.getTime() + quotaPause);
+    h.youtube.scriptCall(3, SERVER_ERROR);
+
+    const result = await h.sut.collect();
+
+    const titles = (await h.stored()).map((s) => s.title);
+    assert.equal(result.updated, 50);
+    assert.equal(titles.filter((t) => t.startsWith('youtube ')).length, 50);
+    assert.equal(titles.filter((t) => t.startsWith('list ')).length, 10);
+  });
+
   it('when YouTube answers 500 or hangs, keeps what the page and the list gave', async (t) => {
     const h = await startHarness(t, { env: { HOLODULE_COLLECT_TIMEOUT_MS: '150' } });
     h.server.on('/', { body: page() });

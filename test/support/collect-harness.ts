@@ -17,6 +17,8 @@ export interface Harness {
   store: SqliteStore;
   config: CollectorConfig;
   captured: CapturedLog;
+  /** The collector's clock: move it to pass a pause. */
+  clock: { now: Date };
   /** Everything stored, in key order. */
   stored(): Promise<Stream[]>;
 }
@@ -52,8 +54,8 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     ...options.env,
   }).collector;
   const captured = captureLog();
-  const now = options.now ?? new Date('2020-12-09T03:00:00Z');
-  const sut = createCollector({ store, config, log: captured.log, now: () => now });
+  const clock = { now: options.now ?? new Date('2020-12-09T03:00:00Z') };
+  const sut = createCollector({ store, config, log: captured.log, now: () => clock.now });
   return {
     sut,
     server,
@@ -61,6 +63,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     store,
     config,
     captured,
+    clock,
     stored: () => store.streams.list(null, 1000),
   };
 }
