@@ -95,7 +95,7 @@ describe('parseSchedulePage', () => {
 
   it('tolerates extra whitespace and line breaks in the time, the name and the heading', () => {
     const page = schedulePage(threeDays)
-      .replace('尾丸ポルカ', '\n\t  尾丸ポルカ \n  ')
+      .replace(/>\s*尾丸ポルカ\s*</, '>\n\t\u3000尾丸ポルカ \u3000\n  <')
       .replace('23:00', '\n   23:00\n   ')
       .replace('12/09', '  12/09  ');
     const sut = parseSchedulePage(page, DECEMBER_9_2020);

@@ -21,45 +21,49 @@ export interface DaySpec {
 
 export const avatar = (name: string): string => `https://yt3.ggpht.com/avatar-${encodeURIComponent(name)}=s88-c-k-c0x00ffffff-no-rj`;
 
+// Modelled on a card saved from the live site in October 2020 (multi-line style, gtag onclick, avatar row).
 function card(spec: CardSpec, style: ColumnStyle): string {
   // 2020: col-5 with its sm/md twins; later: col-4. The live border came in two spellings.
   const column = style === '2020' ? 'col-5 col-sm-5 col-md-5' : 'col-4 col-sm-4 col-md-4';
   const border = spec.live ? (style === '2020' ? 'border: 3px red solid;' : 'border: 3px solid red;') : 'border: 0;';
+  const href = `https://www.youtube.com/watch?v=${spec.videoId}`;
   const avatars = [avatar(spec.name), ...(spec.collaborators ?? [])]
     .map(
       (src) => `
-                      <div class="col-2 col-sm-2 col-md-2" style="padding: 0 2px;">
-                        <img src="${src}" style="border-radius: 50%; width: 100%;">
-                      </div>`,
+                        <div class="col col-sm col-md col-lg col-xl" style="width:60px;text-align: center;">
+                            <img src="${src}" style="border-radius: 50%;width: 60px;border: 2px #43bfef solid;">
+                        </div>`,
     )
     .join('');
   return `
         <div class="col-6 col-sm-4 col-md-3" style="padding-left: 5px; padding-right: 5px;">
-          <a href="https://www.youtube.com/watch?v=${spec.videoId}" class="thumbnail" target="_blank"
-             style="color: #212529; ${border}">
-            <div class="container" style="padding: 5px 5px 0 5px;">
-              <div class="row no-gutters">
-                <div class="col-12">
-                  <div class="row no-gutters">
-                    <div class="${column} text-left datetime">
-                      <img src="https://schedule.hololive.tv/dist/images/icons/youtube.png" style="width: 20px;">
-                      ${spec.time}
+    <a href="${href}" class="thumbnail" target="_blank" style="color:#212529;border-radius: 4px;box-shadow: 0 0 4px rgba(0,0,0,0.4);margin-bottom: 5px;margin-top:5px;
+                  ${border}
+                  " onclick="gtag('event','movieClick',{'event_category':'${spec.name}','event_label':'${href}','value':1});">
+
+        <div class="container" style="padding:1px;">
+            <div class="row" style="width:100%;margin:0;">
+                <div class="col-12 col-sm-12 col-md-12" style="padding:0;">
+                    <div class="row no-gutters">
+                        <div class="${column} text-left datetime" style="line-height:30px;">
+                            <img src="https://schedule.hololive.tv/dist/images/icons/youtube.png" style="vertical-align:middle;position: relative;top:-0.1em; width:17px;height:17px;">
+                            ${spec.time}
+                        </div>
+                        <div class="col text-right name" style="line-height:30px;margin-right:5px;">
+                                                            ${spec.name}
+                                                    </div>
                     </div>
-                    <div class="col text-right name">
-                      ${spec.name}
-                    </div>
-                  </div>
                 </div>
-                <div class="col-12">
-                  <img src="https://img.youtube.com/vi/${spec.videoId}/mqdefault.jpg" style="border-radius: 4px; width: 100%;">
+                <div class="col-12 col-sm-12 col-md-12" style="padding:0 0 5px 0;text-align: center;">
+                                            <img src="https://img.youtube.com/vi/${spec.videoId}/mqdefault.jpg" style="box-shadow: 0 0 5px 5px black inset;">
+                                    </div>
+                <div class="col-12 col-sm-12 col-md-12" style="padding:0;">
+                    <div class="row no-gutters justify-content-between" style="height: 60px;overflow: hidden;">${avatars}
+                                                                                                </div>
                 </div>
-                <div class="col-12">
-                  <div class="row no-gutters">${avatars}
-                  </div>
-                </div>
-              </div>
             </div>
-          </a>
+        </div>
+    </a>
         </div>`;
 }
 
