@@ -109,7 +109,7 @@ export function schedulePage(days: DaySpec[], style: ColumnStyle = 'later'): str
     <li class="nav-item"><a class="nav-link active" id="all-tab" href="#all">ALL</a></li>
   </ul>
   <div class="tab-content" id="myTabContent">
-    <div class="tab-pane fade show active" id="all" role="tabpanel" aria-labelledby="all-tab">${days.map((d) => day(d, style)).join('')}
+    <div class="tab-pane show active" id="all" role="tabpanel" aria-labelledby="all-tab">${days.map((d) => day(d, style)).join('')}
     </div>
   </div>
   <footer class="text-center">(C) COVER Corp.</footer>
