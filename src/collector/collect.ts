@@ -5,11 +5,11 @@ import type { CollectorConfig } from '../config.js';
 import type { Store, Stream } from '../store/types.js';
 import { buildStream, isComplete, sameContent, streamKey, type YouTubeAnswer } from './build-stream.js';
 import type { RequestPolicy } from './http-get.js';
-import { contractDatetime } from './japan-time.js';
+import { markDisappeared } from './mark-disappeared.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
 import { fetchScheduleList, type ListedVideo } from './schedule-list-client.js';
 import { fetchSchedulePage } from './schedule-page-client.js';
-import { TalentDirectory } from './talent-codes.js';
+import { TalentDirectory, type TalentCode } from './talent-codes.js';
 import { YouTubeClient, type VideoLookup } from './youtube-client.js';
 
 export interface CollectResult {
@@ -52,9 +52,23 @@ export interface Collector {
   collect(options?: CollectRunOptions): Promise<CollectResult>;
 }
 
-interface SeenCard {
+/** A card from the page, with what is needed to store it: its talent code and what is stored for its video. */
+interface Candidate {
   card: ScheduleCard;
   source: string;
+  code: TalentCode;
+  existing: Stream | undefined;
+}
+
+interface PagesRead {
+  cards: { card: ScheduleCard; source: string }[];
+  /** Every page was read and showed at least one stream: only then may absence mean "gone". */
+  complete: boolean;
+}
+
+interface Plan {
+  writes: Stream[];
+  moves: { from: string; stream: Stream }[];
 }
 
 export function createCollector(options: CollectorOptions): Collector {
@@ -69,11 +83,30 @@ export function createCollector(options: CollectorOptions): Collector {
   const reportedUnknown = new Set<string>();
 
   async function collect({ signal, onProgress }: CollectRunOptions = {}): Promise<CollectResult> {
-    const startedAt = now();
+    const stamp = now().toISOString();
     const result: CollectResult = { new: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, moved: 0, marked: 0, pages: [] };
 
-    const cards = new Map<string, SeenCard>();
-    let everyPageComplete = true;
+    const pages = await readPages(result, signal, onProgress);
+    if (pages.cards.length === 0) {
+      log.warn({ pages: result.pages }, 'no streams read from the schedule; nothing stored or marked');
+      return result;
+    }
+    const candidates = await withStoredState(pages.cards);
+    const lookup = await askYouTube(candidates, signal, onProgress);
+    const listed = await readListForTitles(candidates, lookup, signal, onProgress);
+    const plan = decide(candidates, lookup, listed, stamp, result);
+
+    onProgress?.({ step: 'store', streams: plan.writes.length + plan.moves.length });
+    await apply(plan, result);
+    if (pages.complete) result.marked = await markDisappeared(store, pages.cards.map((c) => c.card), stamp);
+
+    log.info({ ...result, pages: result.pages.length }, 'collect finished');
+    return result;
+  }
+
+  async function readPages(result: CollectResult, signal?: AbortSignal, onProgress?: CollectRunOptions['onProgress']): Promise<PagesRead> {
+    const byVideo = new Map<string, { card: ScheduleCard; source: string }>();
+    let complete = true;
     for (const [index, url] of config.pageUrls.entries()) {
       onProgress?.({ step: 'page', url, index, total: config.pageUrls.length });
       try {
@@ -81,70 +114,74 @@ export function createCollector(options: CollectorOptions): Collector {
         result.pages.push({ url, streams: parsed.cards.length });
         result.skipped += parsed.skipped.length;
         for (const skip of parsed.skipped) log.debug({ url, ...skip }, 'schedule card skipped');
-        if (parsed.cards.length === 0) everyPageComplete = false;
-        for (const card of parsed.cards) if (!cards.has(card.videoId)) cards.set(card.videoId, { card, source: url });
+        if (parsed.cards.length === 0) complete = false;
+        // A video on several pages (all groups, and its own group) is stored once, from the first page.
+        for (const card of parsed.cards) if (!byVideo.has(card.videoId)) byVideo.set(card.videoId, { card, source: url });
       } catch (err) {
         if (signal?.aborted) throw err;
-        everyPageComplete = false;
+        complete = false;
         result.failed++;
         const message = err instanceof Error ? err.message : String(err);
         result.pages.push({ url, streams: 0, error: message });
         log.warn({ url, err: message }, 'schedule page not collected; stored streams left as they are');
       }
     }
-    if (cards.size === 0) {
-      log.warn({ pages: result.pages }, 'no streams read from the schedule; nothing stored or marked');
-      return result;
+    return { cards: [...byVideo.values()], complete };
+  }
+
+  async function withStoredState(cards: PagesRead['cards']): Promise<Candidate[]> {
+    const stored = groupByVideo(await store.streams.findByVideoIds(cards.map((c) => c.card.videoId)));
+    return cards.map(({ card, source }) => {
+      const code = codeFor(card.name);
+      const versions = stored.get(card.videoId) ?? [];
+      const key = streamKey(code.code, card.start);
+      return { card, source, code, existing: versions.find((s) => s.key === key) ?? versions[0] };
+    });
+  }
+
+  function codeFor(name: string): TalentCode {
+    const code = talents.codeFor(name);
+    if (!code.known && !reportedUnknown.has(name)) {
+      reportedUnknown.add(name);
+      log.warn({ name, code: code.code }, 'talent not in talents.json: stored under a generated code (add it to keep codes meaningful)');
     }
+    return code;
+  }
 
-    const ids = [...cards.keys()];
-    const existingByVideo = groupByVideo(await store.streams.findByVideoIds(ids));
-    const codeOf = (card: ScheduleCard) => {
-      const code = talents.codeFor(card.name);
-      if (!code.known && !reportedUnknown.has(card.name)) {
-        reportedUnknown.add(card.name);
-        log.warn({ name: card.name, code: code.code }, 'talent not in talents.json: stored under a generated code (add it to keep codes meaningful)');
-      }
-      return code;
-    };
-    const existingFor = (seen: SeenCard): Stream | undefined => {
-      const candidates = existingByVideo.get(seen.card.videoId) ?? [];
-      const key = streamKey(codeOf(seen.card).code, seen.card.start);
-      return candidates.find((s) => s.key === key) ?? candidates[0];
-    };
+  async function askYouTube(candidates: Candidate[], signal?: AbortSignal, onProgress?: CollectRunOptions['onProgress']): Promise<VideoLookup | null> {
+    if (!youtube) return null;
+    // Streams YouTube already reported as over are not asked again: the quota is 10,000 units a day.
+    const ask = candidates.filter((c) => !isComplete(c.existing)).map((c) => c.card.videoId);
+    if (ask.length === 0) return null;
+    onProgress?.({ step: 'youtube', ids: ask.length });
+    return youtube.lookup(ask, signal);
+  }
 
-    let lookup: VideoLookup | null = null;
-    if (youtube) {
-      const ask = ids.filter((id) => !isComplete(existingFor(cards.get(id)!)));
-      if (ask.length > 0) {
-        onProgress?.({ step: 'youtube', ids: ask.length });
-        lookup = await youtube.lookup(ask, signal);
-      }
+  async function readListForTitles(
+    candidates: Candidate[],
+    lookup: VideoLookup | null,
+    signal?: AbortSignal,
+    onProgress?: CollectRunOptions['onProgress'],
+  ): Promise<Map<string, ListedVideo>> {
+    const untitled = candidates.some((c) => !lookup?.found.get(c.card.videoId)?.title && !c.existing?.title);
+    if (!untitled || !config.listUrl) return new Map();
+    onProgress?.({ step: 'list' });
+    try {
+      return await fetchScheduleList(config.listUrl, policy, signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      log.warn({ url: config.listUrl, err: err instanceof Error ? err.message : String(err) }, 'schedule list not read; titles stay as they are');
+      return new Map();
     }
+  }
 
-    let listed = new Map<string, ListedVideo>();
-    const untitled = ids.filter((id) => !lookup?.found.get(id)?.title && !existingFor(cards.get(id)!)?.title);
-    if (untitled.length > 0 && config.listUrl) {
-      onProgress?.({ step: 'list' });
-      try {
-        listed = await fetchScheduleList(config.listUrl, policy, signal);
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        log.warn({ url: config.listUrl, err: err instanceof Error ? err.message : String(err) }, 'schedule list not read; titles stay as they are');
-      }
-    }
-
-    const stamp = startedAt.toISOString();
-    const writes: Stream[] = [];
-    const moves: { from: string; stream: Stream }[] = [];
+  function decide(candidates: Candidate[], lookup: VideoLookup | null, listed: Map<string, ListedVideo>, stamp: string, result: CollectResult): Plan {
+    const plan: Plan = { writes: [], moves: [] };
     const keys = new Map<string, string>();
-    for (const seen of cards.values()) {
-      const { card } = seen;
-      const code = codeOf(card);
-      const existing = existingFor(seen);
+    for (const { card, source, code, existing } of candidates) {
       const next = buildStream({
         card,
-        source: seen.source,
+        source,
         code: code.code,
         codeGenerated: !code.known,
         existing,
@@ -163,27 +200,23 @@ export function createCollector(options: CollectorOptions): Collector {
         continue;
       }
       next.extra = { ...next.extra, first_seen: existing?.extra?.first_seen ?? stamp, last_updated: stamp };
-      if (existing && existing.key !== next.key) moves.push({ from: existing.key, stream: next });
-      else writes.push(next);
+      if (existing && existing.key !== next.key) plan.moves.push({ from: existing.key, stream: next });
+      else plan.writes.push(next);
     }
+    return plan;
+  }
 
-    onProgress?.({ step: 'store', streams: writes.length + moves.length });
-    for (const move of moves) {
+  async function apply(plan: Plan, result: CollectResult): Promise<void> {
+    for (const move of plan.moves) {
       await store.streams.moveStream(move.from, move.stream);
       result.moved++;
       result.updated++;
       log.info({ videoId: move.stream.video_id, from: move.from, to: move.stream.key }, 'stream rescheduled: moved to its new key');
     }
-    const counts = await store.streams.upsertMany(writes);
+    const counts = await store.streams.upsertMany(plan.writes);
     result.new += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;
-
-    // Only a complete picture may say a stream is gone: every page read, none of them empty.
-    if (everyPageComplete) result.marked = await markDisappeared(store, [...cards.values()].map((c) => c.card), stamp);
-
-    log.info({ ...result, pages: result.pages.length }, 'collect finished');
-    return result;
   }
 
   return { collect };
@@ -202,35 +235,4 @@ function answerFor(lookup: VideoLookup | null, videoId: string): YouTubeAnswer {
   if (video) return { kind: 'found', video };
   if (lookup?.missing.has(videoId)) return { kind: 'missing' };
   return { kind: 'none' };
-}
-
-/** Stored streams between the page's first and last card that the page no longer shows: marked, never deleted. */
-async function markDisappeared(store: Store, cards: ScheduleCard[], stamp: string): Promise<number> {
-  const seen = new Set(cards.map((c) => c.videoId));
-  const starts = cards.map((c) => contractDatetime(c.start)).sort();
-  const first = starts[0]!;
-  const last = starts[starts.length - 1]!;
-  const marks: Stream[] = [];
-  for (const day of daysBetween(first.slice(0, 8), last.slice(0, 8))) {
-    for (const stream of await store.streams.findByDay(day)) {
-      if (stream.datetime < first || stream.datetime > last || seen.has(stream.video_id)) continue;
-      if (stream.extra?.disappeared_at) continue;
-      marks.push({ ...stream, extra: { disappeared_at: stamp, last_updated: stamp } });
-    }
-  }
-  if (marks.length === 0) return 0;
-  const counts = await store.streams.upsertMany(marks);
-  return counts.updated;
-}
-
-function daysBetween(from: string, to: string): string[] {
-  const days: string[] = [];
-  const date = new Date(Date.UTC(Number(from.slice(0, 4)), Number(from.slice(4, 6)) - 1, Number(from.slice(6, 8))));
-  for (let i = 0; i < 31; i++) {
-    const day = date.toISOString().slice(0, 10).replaceAll('-', '');
-    days.push(day);
-    if (day >= to) break;
-    date.setUTCDate(date.getUTCDate() + 1);
-  }
-  return days;
 }
