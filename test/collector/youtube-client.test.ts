@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { YouTubeClient } from '../../src/collector/youtube-client.js';
+import { msUntilPacificMidnight, YouTubeClient } from '../../src/collector/youtube-client.js';
 import { captureLog } from '../support/capture-log.js';
 import { FakeYouTube, KEY_INVALID, QUOTA_EXCEEDED, SERVER_ERROR } from '../support/fake-youtube.js';
 import { startFixtureServer } from '../support/fixture-http-server.js';
@@ -133,5 +133,11 @@ describe('YouTubeClient', () => {
     assert.equal(result.found.get(id!)?.title, 'back');
     assert.equal(sut.pausedUntil, null);
     assert.ok(captured.lines.some((l) => /answers again/.test(l.msg)));
+  });
+
+  it('waits for a quota reset until just after midnight Pacific time, in winter and in summer', () => {
+    const minute = 60_000;
+    assert.equal(msUntilPacificMidnight(Date.parse('2020-12-09T07:59:00Z')), 2 * minute); // 23:59 PST
+    assert.equal(msUntilPacificMidnight(Date.parse('2020-07-09T06:59:00Z')), 2 * minute); // 23:59 PDT
   });
 });
