@@ -164,7 +164,7 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
         throw invalidToken('Token is missing the "identity" claim');
       }
       const type = claims.type ?? 'access';
-      if (type !== expected) throw invalidToken(`Expected an ${expected} token`.replace('an refresh', 'a refresh'));
+      if (type !== expected) throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
       if (claims.ver !== undefined && typeof claims.ver !== 'number') throw invalidToken('The "ver" claim must be a number');
       return claims as unknown as TokenClaims;
     },
