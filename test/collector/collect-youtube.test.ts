@@ -146,7 +146,7 @@ describe('collect: YouTube enrichment', () => {
   });
 
   it('when YouTube answers 500 or hangs, keeps what the page and the list gave', async (t) => {
-    const h = await startHarness(t, { env: { HOLODULE_COLLECT_TIMEOUT_MS: '150' } });
+    const h = await startHarness(t, { env: { HOLODULE_COLLECT_TIMEOUT_MS: '500' } });
     h.server.on('/', { body: page() });
     h.server.on('/api/list', { body: list() });
     h.youtube.script(SERVER_ERROR, 'hang');

@@ -48,7 +48,7 @@ export async function startHarness(t: TestContext, options: HarnessOptions = {})
     HOLODULE_LIST_URL: options.list === false ? 'off' : `${server.url}/api/list`,
     ...(options.youtubeKey === false ? {} : { YOUTUBE_API_KEY: youtube.key }),
     HOLODULE_YOUTUBE_API_URL: youtube.baseUrl,
-    HOLODULE_COLLECT_TIMEOUT_MS: '1000',
+    HOLODULE_COLLECT_TIMEOUT_MS: '5000',
     HOLODULE_COLLECT_RETRIES: '1',
     HOLODULE_COLLECT_RETRY_DELAY_MS: '1',
     ...options.env,
