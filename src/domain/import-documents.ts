@@ -19,11 +19,11 @@ const MAX_REPORTED_PROBLEMS = 10;
 
 type Doc = Record<string, unknown>;
 
-/** Extended JSON values ($oid, $date, …) as plain JSON, so they can be kept as our own fields. */
+/** Extended JSON values as plain JSON ($date → ISO string, $oid → hex), so they can be kept as our own fields. */
 function extraFields(doc: Doc, known: readonly string[]): Record<string, unknown> | undefined {
   const extra: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(doc)) {
-    if (field !== '_id' && !known.includes(field)) extra[field] = JSON.parse(BSON.EJSON.stringify(value, { relaxed: true }));
+    if (field !== '_id' && !known.includes(field)) extra[field] = JSON.parse(JSON.stringify(value));
   }
   return Object.keys(extra).length > 0 ? extra : undefined;
 }

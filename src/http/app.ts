@@ -1,5 +1,6 @@
 // Builds the Fastify app: external plugins first, then ours, then routes. server.ts starts it.
 import { randomUUID } from 'node:crypto';
+import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -36,6 +37,22 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const BODY_LIMIT_BYTES = 64 * 1024;
 
+/** Requests Node's HTTP parser refuses before Fastify sees them (oversized headers, garbage): our body shape. */
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(
+    tooLarge
+      ? { error: 'Request Header Fields Too Large', description: 'The request headers are larger than 16 KiB' }
+      : { error: 'Bad request', description: 'The request is not valid HTTP' },
+  );
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const loggerOption =
@@ -46,7 +63,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...loggerOption,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -54,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);

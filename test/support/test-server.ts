@@ -1,0 +1,89 @@
+// A real holodule on a random loopback port, on a real SQLite file in a temp directory.
+import { createHmac } from 'node:crypto';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startServer, type RunningServer } from '../../src/http/server.js';
+import type { Store } from '../../src/store/types.js';
+import { createPasswordHasher } from '../../src/auth/passwords.js';
+import { makeTempDir } from './temp-dir.js';
+import pino from 'pino';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+
+export interface TestServer {
+  url: string;
+  config: Config;
+  store: Store;
+  server: RunningServer;
+  dataDir: string;
+  /** Adds a user whose password is hashed the way holodule hashes (or stored as plain text, the original's way). */
+  addUser(username: string, password: string, options?: { plainText?: boolean }): Promise<void>;
+  /** POST /auth and return the access token. */
+  login(username: string, password: string): Promise<string>;
+  /** A token signed with the test secret (or `key`), with any claims you like, even ones a library would refuse. */
+  signRaw(payload: unknown, options?: { algorithm?: 'HS256' | 'HS384' | 'HS512'; key?: string }): string;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = makeTempDir();
+  const config = loadConfig({
+    HOLODULE_DATA_DIR: dir.path,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET_KEY: TEST_SECRET,
+    HOLODULE_SAMPLE_DATA: 'false',
+    ...env,
+  });
+  const server = await startServer(config, pino({ level: process.env.HOLODULE_TEST_LOG ?? 'silent' }));
+  const hasher = await createPasswordHasher(config.passwords);
+  let id = 100;
+  const url = server.url.replace('localhost', '127.0.0.1');
+  return {
+    url,
+    config,
+    store: server.store,
+    server,
+    dataDir: dir.path,
+    async addUser(username, password, options = {}) {
+      await server.store.users.create({
+        id: String(id++),
+        username,
+        password: options.plainText ? password : await hasher.hash(password),
+      });
+    },
+    async login(username, password) {
+      const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      const body = (await res.json()) as { access_token?: string };
+      if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    signRaw(payload, options = {}) {
+      return signRawToken(payload, options.key ?? TEST_SECRET, options.algorithm ?? 'HS256');
+    },
+    async close() {
+      await server.close();
+      dir.remove();
+    },
+  };
+}
+
+/** fetch with the original's `Authorization: JWT <token>` header. */
+export function getWithToken(url: string, token: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { headers: { authorization: `JWT ${token}`, ...headers } });
+}
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export const b64url = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/** Builds a JWS by hand so tests can make tokens no JWT library would sign (attacks, broken claims). */
+export function signRawToken(payload: unknown, key: string, algorithm: 'HS256' | 'HS384' | 'HS512' = 'HS256'): string {
+  const input = `${b64url({ alg: algorithm, typ: 'JWT' })}.${b64url(payload)}`;
+  const signature = createHmac(`sha${algorithm.slice(2)}`, key).update(input).digest('base64url');
+  return `${input}.${signature}`;
+}
