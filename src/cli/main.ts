@@ -2,6 +2,8 @@
 // holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
+import { MongoDataError } from '../store/mongo/indexes.js';
+import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
 import { importCommand } from './import-command.js';
 import { serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
 function messageOf(err: unknown): { text: string; code: number } {
   if (err instanceof UsageError) return { text: err.message, code: 2 };
   if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
+  if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
   if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return { text: `port already in use: ${(err as Error).message}`, code: 1 };

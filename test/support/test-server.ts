@@ -1,9 +1,11 @@
-// A real holodule on a random loopback port, on a real SQLite file in a temp directory.
+// A real holodule on a random loopback port, on a real SQLite file in a temp directory, or on a fresh
+// MongoDB database when HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so).
 import { createHmac } from 'node:crypto';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Store } from '../../src/store/types.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
+import { testMongo } from './mongo-server.js';
 import { makeTempDir } from './temp-dir.js';
 import pino from 'pino';
 
@@ -24,14 +26,31 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The store the HTTP tests run on in this process. */
+export const TEST_STORE: 'sqlite' | 'mongodb' = process.env.HOLODULE_TEST_STORE === 'mongodb' ? 'mongodb' : 'sqlite';
+
+/** For the MongoDB run: settings that point at a fresh database, and how to drop it afterwards. */
+async function storeEnv(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (TEST_STORE === 'sqlite') return { env: {}, drop: async () => {} };
+  const mongo = await testMongo();
+  if (!mongo) throw new Error('HOLODULE_TEST_STORE=mongodb but there is no MongoDB server to test on');
+  const database = mongo.freshDatabaseName();
+  return {
+    env: { HOLODULE_STORE: 'mongodb', MONGODB_URL: mongo.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '2000' },
+    drop: () => mongo.dropDatabase(database),
+  };
+}
+
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = makeTempDir();
+  const store = await storeEnv();
   const config = loadConfig({
     HOLODULE_DATA_DIR: dir.path,
     PORT: '0',
     HOST: '127.0.0.1',
     JWT_SECRET_KEY: TEST_SECRET,
     HOLODULE_SAMPLE_DATA: 'false',
+    ...store.env,
     ...env,
   });
   const server = await startServer(config, pino({ level: process.env.HOLODULE_TEST_LOG ?? 'silent' }));
@@ -66,6 +85,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
     async close() {
       await server.close();
+      await store.drop();
       dir.remove();
     },
   };
