@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { MongoDataError } from '../store/mongo/indexes.js';
 import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
 import { importCommand } from './import-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
 import { userCommand } from './user-command.js';
@@ -18,6 +19,8 @@ usage:
   holodule user passwd NAME         change a user's password (prompt or stdin)
   holodule user remove NAME         remove a user
   holodule import FILE              load streams and users from JSON or mongoexport files (- for stdin)
+  holodule migrate --from SOURCE --to TARGET
+                                    copy users and streams between stores: a SQLite path or a mongodb:// URL
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -25,6 +28,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   user: userCommand,
   import: importCommand,
+  migrate: migrateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

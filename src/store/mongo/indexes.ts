@@ -78,12 +78,14 @@ function describeDuplicates(database: string, duplicates: Duplicate[]): string {
   ].join('\n');
 }
 
-export async function ensureIndexes(db: Db): Promise<void> {
+/** Checks the data for every unique index; with `create`, then creates the indexes that are missing. */
+export async function ensureIndexes(db: Db, options: { create: boolean } = { create: true }): Promise<void> {
   const duplicates: Duplicate[] = [];
   for (const plan of INDEXES) {
     if (plan.unique && plan.field) duplicates.push(...(await findDuplicates(db, plan.collection, plan.field)));
   }
   if (duplicates.length > 0) throw new MongoDataError(describeDuplicates(db.databaseName, duplicates));
+  if (!options.create) return;
 
   for (const plan of INDEXES) {
     try {

@@ -46,6 +46,8 @@ export interface OpenMongoOptions {
   maxAttempts?: number;
   firstDelayMs?: number;
   maxDelayMs?: number;
+  /** Only read from this database (a migration's source): check the data, create no index. */
+  readOnly?: boolean;
 }
 
 const AUTHENTICATION_FAILED = 18;
@@ -53,13 +55,13 @@ const AUTHENTICATION_FAILED = 18;
 /** The first line of a driver message, short enough for a log line (never shown to clients). */
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
 
-async function connectOnce(connection: MongoConnection, config: Config['mongo']): Promise<MongoStore> {
+async function connectOnce(connection: MongoConnection, config: Config['mongo'], readOnly: boolean): Promise<MongoStore> {
   const client = new MongoClient(connection.url, connection.options);
   try {
     await client.connect();
     const db = client.db(config.database);
     await db.command({ ping: 1 });
-    await ensureIndexes(db);
+    await ensureIndexes(db, { create: !readOnly });
     return new MongoStore(client, db, config.timeoutMs);
   } catch (err) {
     await client.close().catch(() => undefined);
@@ -83,7 +85,7 @@ export async function openMongoStore(config: Config['mongo'], options: OpenMongo
   let delayMs = options.firstDelayMs ?? 1_000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await connectOnce(connection, config);
+      return await connectOnce(connection, config, options.readOnly ?? false);
     } catch (err) {
       if (!isUnavailable(err)) throw err;
       const where = `MongoDB at ${connection.display} (database ${config.database})`;
