@@ -159,12 +159,19 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
 // MongoDB's rules for database names, minus what would make a file name or shell quoting awkward.
 const MONGO_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
 
+/** The database a MongoDB connection string names in its path, if any. */
+export function mongoUrlDatabase(url: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
+  return path ? decodeURIComponent(path) : undefined;
+}
+
 function mongoSettings(env: Env, store: StoreKind): Config['mongo'] {
   const url = text(env, 'MONGODB_URL');
   const host = text(env, 'MONGODB_HOST');
   const user = text(env, 'MONGODB_USER');
   const password = env.MONGODB_PASSWORD === '' ? undefined : env.MONGODB_PASSWORD;
-  const database = text(env, 'HOLODULE_MONGODB_DATABASE') ?? 'holoduledb';
+  // As MongoDB's own tools read a connection string: its path names the database.
+  const database = text(env, 'HOLODULE_MONGODB_DATABASE') ?? (url ? mongoUrlDatabase(url) : undefined) ?? 'holoduledb';
   if (url !== undefined && !/^mongodb(\+srv)?:\/\/[^/?]+/.test(url)) {
     throw new ConfigError('MONGODB_URL', 'expected a connection string like mongodb://host:27017/?replicaSet=rs0');
   }
@@ -181,7 +188,8 @@ function mongoSettings(env: Env, store: StoreKind): Config['mongo'] {
     throw new ConfigError('HOLODULE_STORE', 'is mongodb but neither MONGODB_URL nor MONGODB_HOST is set');
   }
   if (!MONGO_DATABASE_NAME.test(database)) {
-    throw new ConfigError('HOLODULE_MONGODB_DATABASE', `expected letters, digits, _ or - (at most 63), got "${database}"`);
+    const variable = text(env, 'HOLODULE_MONGODB_DATABASE') === undefined ? 'MONGODB_URL' : 'HOLODULE_MONGODB_DATABASE';
+    throw new ConfigError(variable, `expected a database name of letters, digits, _ or - (at most 63), got "${database}"`);
   }
   return {
     url,

@@ -1,9 +1,10 @@
 // holodule migrate --from URL --to URL: copy users and streams between a SQLite file and a MongoDB database.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, mongoUrlDatabase, type Config } from '../config.js';
 import { migrate, type MigrateProgress } from '../domain/migrate.js';
 import { AppError } from '../errors.js';
+import { displayHosts } from '../store/mongo/connection.js';
 import { openMongoStore } from '../store/mongo/mongo-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
@@ -35,21 +36,18 @@ function parseArgs(args: string[]): { from: string; to: string } {
   return { from: values.from, to: values.to };
 }
 
-/** The database a MongoDB URL names in its path, or the configured one (holoduledb by default). */
-function databaseOf(url: string, fallback: string): string {
-  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
-  return path ? decodeURIComponent(path) : fallback;
-}
+/** The database a MongoDB URL names in its path, else holoduledb: the URL says it all, whatever the environment. */
+const databaseOf = (url: string): string => mongoUrlDatabase(url) ?? 'holoduledb';
 
 function location(spec: string): StoreLocation {
   if (/^mongodb(\+srv)?:\/\//.test(spec)) {
     return {
       kind: 'mongodb',
-      display: `${spec.replace(/^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*).*$/s, '$1')}/${databaseOf(spec, 'holoduledb')}`,
+      display: `${displayHosts(spec)}/${databaseOf(spec)}`,
       open: (config, role) =>
         // A command should fail, not wait forever, when the database is not there.
         openMongoStore(
-          { ...config.mongo, url: spec, host: undefined, user: undefined, password: undefined, database: databaseOf(spec, config.mongo.database) },
+          { ...config.mongo, url: spec, host: undefined, user: undefined, password: undefined, database: databaseOf(spec) },
           { maxAttempts: 3, readOnly: role === 'source', log: (line) => process.stderr.write(`${line}\n`) },
         ),
     };

@@ -39,7 +39,11 @@ export interface StreamStore {
   findByDay(day: string): Promise<Stream[]>;
   findByKey(key: string): Promise<Stream | null>;
   findByVideoId(videoId: string): Promise<Stream | null>;
-  /** Inserts or replaces streams by `key`, all or nothing. `extra` is merged into what is stored. */
+  /**
+   * Inserts or replaces streams by `key`; `extra` is merged into what is stored. Idempotent, so a re-run
+   * converges. SQLite writes the batch all or nothing; MongoDB writes each stream on its own (no
+   * multi-document transaction, which a standalone server lacks), so a failure part-way leaves a prefix.
+   */
   upsertMany(streams: Stream[]): Promise<UpsertCounts>;
   count(): Promise<number>;
   /** Every stream, in key order, a page at a time (for migrate/export). */

@@ -4,12 +4,16 @@ import { describe, it } from 'node:test';
 import { BSON } from 'mongodb';
 import { exitOf, startServeProcess } from '../support/cli.js';
 import { decode } from '../support/jwt-decode.js';
-import { testMongo, type TestMongo } from '../support/mongo-server.js';
+import { testMongo, testMongoWithAuth, type TestMongo } from '../support/mongo-server.js';
 import { layOutOriginalDatabase } from '../support/original-database.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const SECRET = 'the-original-deployment-secret-of-32-bytes-or-more';
-const mongo = await testMongo();
+// The original's deployment: a MongoDB with a user in admin, reached with MONGODB_HOST/USER/PASSWORD
+// (on a server given by HOLODULE_TEST_MONGODB_URL, which we cannot add users to, by that URL instead).
+const mongo = process.env.HOLODULE_TEST_MONGODB_URL
+  ? await testMongo()
+  : await testMongoWithAuth({ username: 'holoapi', password: 'original-password' });
 
 if (mongo) describeOriginalDatabase(mongo);
 
@@ -33,11 +37,12 @@ function describeOriginalDatabase(server: TestMongo): void {
       const usersBefore = await original.db.collection('users').find({}).sort({ _id: 1 }).toArray();
       const dir = makeTempDir();
       t.after(() => dir.remove());
-      const port = new URL(server.url).port;
 
-      // The original's own settings: MONGODB_HOST (and USER/PASSWORD, unused by an unauthenticated FerretDB).
+      const where: Record<string, string> = server.credentials
+        ? { MONGODB_HOST: server.host, MONGODB_USER: server.credentials.username, MONGODB_PASSWORD: server.credentials.password }
+        : { MONGODB_URL: server.url };
       const { child, url } = await startServeProcess({
-        MONGODB_HOST: `127.0.0.1:${port}`,
+        ...where,
         HOLODULE_MONGODB_DATABASE: original.name,
         JWT_SECRET_KEY: SECRET,
         PORT: '0',

@@ -16,9 +16,18 @@ export const FERRETDB_VERSION = 'v1.24.2';
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
 
+export interface TestCredentials {
+  username: string;
+  password: string;
+}
+
 export interface TestMongo {
-  /** A connection string without a database: `mongodb://127.0.0.1:PORT/`. */
+  /** A connection string without a database: `mongodb://127.0.0.1:PORT/` (credentials inside when it has auth). */
   readonly url: string;
+  /** `127.0.0.1:PORT`, as the original's MONGODB_HOST. */
+  readonly host: string;
+  /** The user it was set up with (in `admin`), when it requires authentication. */
+  readonly credentials: TestCredentials | undefined;
   /** True for our own FerretDB, which the fault tests may stop and start again (same port, same data). */
   readonly restartable: boolean;
   /** A database name no other test uses. */
@@ -84,10 +93,17 @@ class FerretDbServer implements TestMongo {
     private readonly binary: string,
     private readonly dir: { path: string; remove: () => void },
     private readonly port: number,
+    readonly credentials: TestCredentials | undefined,
   ) {}
 
+  get host(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
   get url(): string {
-    return `mongodb://127.0.0.1:${this.port}/`;
+    if (!this.credentials) return `mongodb://${this.host}/`;
+    const { username, password } = this.credentials;
+    return `mongodb://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${this.host}/?authSource=admin`;
   }
 
   freshDatabaseName(): string {
@@ -115,6 +131,15 @@ class FerretDbServer implements TestMongo {
         '--debug-addr=-',
         '--telemetry=disable',
         '--log-level=WARN',
+        ...(this.credentials
+          ? [
+              // FerretDB 1.24's SCRAM authentication, with one user in admin as the original's deployment had.
+              '--test-enable-new-auth',
+              '--setup-database=admin',
+              `--setup-username=${this.credentials.username}`,
+              `--setup-password=${this.credentials.password}`,
+            ]
+          : []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -157,8 +182,12 @@ class FerretDbServer implements TestMongo {
 
 class ExternalServer implements TestMongo {
   readonly restartable = false;
+  readonly credentials = undefined;
   private counter = 0;
   constructor(readonly url: string) {}
+  get host(): string {
+    return this.url.replace(/^mongodb(?:\+srv)?:\/\/(?:[^@/]*@)?([^/?]*).*$/s, '$1');
+  }
   freshDatabaseName(): string {
     return `holodule_test_${process.pid}_${Date.now().toString(36)}_${++this.counter}`;
   }
@@ -193,12 +222,29 @@ export function testMongo(): Promise<TestMongo | null> {
   return shared;
 }
 
+/**
+ * A FerretDB of this file's own that requires authentication (user in `admin`), for the original's
+ * MONGODB_USER/MONGODB_PASSWORD. Null, with the same loud report, when there is none; also null (and a
+ * skipped test) when HOLODULE_TEST_MONGODB_URL is set, since we cannot set up users on that server.
+ */
+export async function testMongoWithAuth(credentials: TestCredentials): Promise<TestMongo | null> {
+  if (process.env.HOLODULE_TEST_MONGODB_URL?.trim()) {
+    it('authenticates against a server with users', { skip: 'HOLODULE_TEST_MONGODB_URL is set: these tests need their own FerretDB' }, () => {});
+    return null;
+  }
+  return startFerretDb(credentials);
+}
+
 async function startTestMongo(): Promise<TestMongo | null> {
   const external = process.env.HOLODULE_TEST_MONGODB_URL?.trim();
   if (external) return new ExternalServer(external);
+  return startFerretDb(undefined);
+}
+
+async function startFerretDb(credentials: TestCredentials | undefined): Promise<TestMongo | null> {
   let server: FerretDbServer | undefined;
   try {
-    server = new FerretDbServer(ferretdbBinary(), makeTempDir('holodule-ferretdb-'), await freePort());
+    server = new FerretDbServer(ferretdbBinary(), makeTempDir('holodule-ferretdb-'), await freePort(), credentials);
     await server.start();
   } catch (err) {
     await server?.close();

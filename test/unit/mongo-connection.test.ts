@@ -24,6 +24,12 @@ it('uses MONGODB_URL as given, with its credentials, and never shows them', () =
   assert.equal(displayHosts('mongodb+srv://u:p@cluster0.example.net/holoduledb'), 'cluster0.example.net');
 });
 
+it('takes the database from HOLODULE_MONGODB_DATABASE, else the URL path, else holoduledb', () => {
+  assert.equal(loadConfig({ MONGODB_URL: 'mongodb://a/' }).mongo.database, 'holoduledb');
+  assert.equal(loadConfig({ MONGODB_URL: 'mongodb://u:p@a/schedule?authSource=admin' }).mongo.database, 'schedule');
+  assert.equal(loadConfig({ MONGODB_URL: 'mongodb://a/schedule', HOLODULE_MONGODB_DATABASE: 'other' }).mongo.database, 'other');
+});
+
 it('bounds server selection by HOLODULE_MONGODB_TIMEOUT_MS unless the URL sets its own', () => {
   const byDefault = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://a/' }).mongo);
   const fromUrl = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://a/?serverSelectionTimeoutMS=9000' }).mongo);
@@ -44,6 +50,7 @@ it('names the variable when the MongoDB settings are unusable', () => {
     [{ MONGODB_HOST: 'a', MONGODB_PASSWORD: 'p' }, 'MONGODB_USER'],
     [{ MONGODB_HOST: 'a', HOLODULE_MONGODB_TIMEOUT_MS: 'soon' }, 'HOLODULE_MONGODB_TIMEOUT_MS'],
     [{ MONGODB_HOST: 'a', HOLODULE_MONGODB_DATABASE: 'holo dule' }, 'HOLODULE_MONGODB_DATABASE'],
+    [{ MONGODB_URL: 'mongodb://a/holo.dule' }, 'MONGODB_URL'],
   ];
   for (const [env, variable] of cases) {
     assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.variable === variable, JSON.stringify(env));

@@ -51,6 +51,7 @@ export interface OpenMongoOptions {
 }
 
 const AUTHENTICATION_FAILED = 18;
+const UNAUTHORIZED = 13;
 
 /** The first line of a driver message, short enough for a log line (never shown to clients). */
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
@@ -65,9 +66,18 @@ async function connectOnce(connection: MongoConnection, config: Config['mongo'],
     return new MongoStore(client, db, config.timeoutMs);
   } catch (err) {
     await client.close().catch(() => undefined);
+    // Credentials are not retried: waiting will not make a wrong password right.
     if (err instanceof MongoServerError && err.code === AUTHENTICATION_FAILED) {
       const variable = config.url === undefined ? 'MONGODB_PASSWORD' : 'MONGODB_URL';
-      throw new ConfigError(variable, `MongoDB at ${connection.display} refused the credentials (authentication against ${config.url === undefined ? 'admin' : 'the URL\'s authSource'} failed)`);
+      const against = config.url === undefined ? 'admin' : "the URL's authSource";
+      throw new ConfigError(variable, `MongoDB at ${connection.display} refused the credentials (authentication against ${against} failed)`);
+    }
+    if (err instanceof MongoServerError && err.code === UNAUTHORIZED) {
+      const variable = config.url === undefined ? 'MONGODB_USER' : 'MONGODB_URL';
+      throw new ConfigError(
+        variable,
+        `MongoDB at ${connection.display} refused access to database ${config.database}: give credentials of a user with readWrite on it`,
+      );
     }
     throw err;
   }

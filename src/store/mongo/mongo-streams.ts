@@ -6,6 +6,12 @@ import { newStreamDocument, streamFields, toStream } from './documents.js';
 import { guarded } from './unavailable.js';
 
 const DAY_SORT = { datetime: -1, key: -1 } as const;
+
+/** The day query, exported so a test can check on real MongoDB that the day index answers it. */
+export function dayQuery(day: string): { filter: Document; sort: typeof DAY_SORT } {
+  // Every datetime of that day is `day` + space + time, and `~` sorts after all of them.
+  return { filter: { datetime: { $gte: day, $lt: `${day}~` } }, sort: DAY_SORT };
+}
 const WITHOUT_ID = { projection: { _id: 0 } } as const;
 const DUPLICATE_KEY = 11000;
 const MAX_INSERT_RACES = 3;
@@ -88,9 +94,8 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
 
   return {
     findByDay(day) {
-      // Every datetime of that day is `day` + space + time, and `~` sorts after all of them.
-      const filter = { datetime: { $gte: day, $lt: `${day}~` } };
-      return guarded(timeoutMs, async () => (await holodules.find(filter, WITHOUT_ID).sort(DAY_SORT).maxTimeMS(timeoutMs).toArray()).map(toStream));
+      const { filter, sort } = dayQuery(day);
+      return guarded(timeoutMs, async () => (await holodules.find(filter, WITHOUT_ID).sort(sort).maxTimeMS(timeoutMs).toArray()).map(toStream));
     },
     findByKey(key) {
       return guarded(timeoutMs, async () => {
