@@ -44,6 +44,24 @@ function describeFaults(server: TestMongo): void {
       assert.deepEqual(await sut.health(), { ok: true, store: 'mongodb' });
     });
 
+    it('answers 503 when the database stops answering on open connections, instead of waiting for it', async (t) => {
+      const database = server.freshDatabaseName();
+      const sut = await openMongoStore(mongoSettings(server.url, database));
+      t.after(() => sut.close());
+      const stream = makeStream('20201209 230000');
+      await sut.streams.upsertMany([stream]);
+
+      server.freeze();
+      try {
+        await assert.rejects(sut.streams.findByKey(stream.key), isServiceUnavailable);
+        assert.equal((await sut.health()).ok, false);
+      } finally {
+        server.thaw();
+      }
+
+      assert.deepEqual(await sut.streams.findByKey(stream.key), stream);
+    });
+
     it('keeps retrying with a one-line notice while the database is unreachable at start-up, and opens once it is up', async (t) => {
       const database = server.freshDatabaseName();
       const lines: string[] = [];

@@ -35,6 +35,9 @@ export interface TestMongo {
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
+  freeze(): void;
+  thaw(): void;
 }
 
 function cacheDir(): string {
@@ -175,7 +178,16 @@ class FerretDbServer implements TestMongo {
     this.dir.remove();
   }
 
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   killNow(): void {
+    this.child?.kill('SIGCONT');
     this.child?.kill('SIGKILL');
   }
 }
@@ -203,6 +215,10 @@ class ExternalServer implements TestMongo {
     throw new Error('cannot stop the server at HOLODULE_TEST_MONGODB_URL');
   }
   async start(): Promise<void> {}
+  freeze(): void {
+    throw new Error('cannot freeze the server at HOLODULE_TEST_MONGODB_URL');
+  }
+  thaw(): void {}
 }
 
 /** The store's MongoDB settings for a test database, with a short timeout so fault tests finish quickly. */
