@@ -1,8 +1,12 @@
-// MongoDB lost while serving: 503 for what needs it, /healthz says so, and service resumes by itself.
+// MongoDB lost while serving: 503 for what needs it, /healthz says so, and service resumes by itself;
+// MongoDB not there yet when holodule starts: it waits, saying so once per retry.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { CLI, cleanEnv, exitOf } from '../support/cli.js';
 import { testMongo, type TestMongo } from '../support/mongo-server.js';
 import { makeStream } from '../support/streams.js';
+import { makeTempDir } from '../support/temp-dir.js';
 import { getWithToken, startTestServer } from '../support/test-server.js';
 
 const mongo = await testMongo();
@@ -56,6 +60,61 @@ function describeFaults(server: TestMongo): void {
       assert.equal(again.status, 200);
       assert.equal(((await again.json()) as { result: number }).result, 1);
       assert.equal((await fetch(`${sut.url}/healthz`)).status, 200);
+    });
+  });
+}
+
+if (mongo?.restartable) describeStartUp(mongo);
+
+function describeStartUp(server: TestMongo): void {
+  describe('when MongoDB is unreachable as holodule serve starts', () => {
+    it('logs one warning per retry, without a stack trace, and starts serving once the database is up', async (t) => {
+      const dir = makeTempDir();
+      t.after(() => dir.remove());
+      await server.stop();
+      let restarted = false;
+      t.after(async () => {
+        if (!restarted) await server.start();
+      });
+      const child = spawn(process.execPath, [CLI, 'serve'], {
+        env: cleanEnv({
+          HOLODULE_LOG_LEVEL: 'info',
+          MONGODB_URL: server.url,
+          HOLODULE_MONGODB_DATABASE: server.freshDatabaseName(),
+          HOLODULE_MONGODB_TIMEOUT_MS: '500',
+          JWT_SECRET_KEY: 'a-secret-of-at-least-thirty-two-bytes!!',
+          PORT: '0',
+          HOLODULE_DATA_DIR: dir.path,
+        }),
+        stdio: 'pipe',
+      });
+      t.after(async () => {
+        child.kill('SIGTERM');
+        await exitOf(child);
+      });
+      let out = '';
+      const printed = (pattern: RegExp) =>
+        new Promise<void>((resolve, reject) => {
+          const check = () => pattern.test(out) && resolve();
+          child.stdout.on('data', (d: Buffer) => ((out += d.toString()), check()));
+          child.stderr.on('data', (d: Buffer) => ((out += d.toString()), check()));
+          child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
+          check();
+        });
+
+      await printed(/is unreachable/);
+      await server.start();
+      restarted = true;
+      await printed(/"msg":"holodule is serving"/);
+
+      const warnings = out.split('\n').filter((line) => line.includes('is unreachable'));
+      assert.ok(warnings.length >= 1);
+      for (const line of warnings) {
+        const entry = JSON.parse(line) as { level: number; msg: string };
+        assert.equal(entry.level, 40, 'a warning');
+        assert.match(entry.msg, /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable: .+; retrying in \d+\.\d s \(attempt \d+\)$/);
+      }
+      assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
     });
   });
 }
