@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
 export type StoreKind = 'sqlite' | 'mongodb';
-export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'EdDSA', 'ES256'] as const;
 export type JwtAlgorithm = (typeof SUPPORTED_ALGORITHMS)[number];
 
 export interface Config {
@@ -38,6 +38,19 @@ export interface Config {
     expirationSeconds: number;
     notBeforeSeconds: number;
     authUrlRule: string;
+    refreshExpirationSeconds: number;
+    issuer: string | undefined;
+    audience: string | undefined;
+    /** How often an instance re-reads the keys from the store (to pick up a rotation made elsewhere). */
+    keysRefreshSeconds: number;
+  };
+  throttle: {
+    /** Failed logins per account in the window before each further attempt must wait (growing delays). */
+    accountFailures: number;
+    /** Failed logins per client address in the window before it is refused until the window ends. */
+    addressFailures: number;
+    windowSeconds: number;
+    maxDelaySeconds: number;
   };
   passwords: {
     upgradeLegacy: boolean;
@@ -144,6 +157,16 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
       expirationSeconds: integer(env, 'JWT_EXPIRATION_DELTA', 300, 1, 86400 * 30),
       notBeforeSeconds: integer(env, 'JWT_NOT_BEFORE_DELTA', 0, 0, 86400),
       authUrlRule,
+      refreshExpirationSeconds: integer(env, 'HOLODULE_REFRESH_EXPIRATION_DELTA', 14 * 86400, 60, 365 * 86400),
+      issuer: text(env, 'HOLODULE_JWT_ISSUER'),
+      audience: text(env, 'HOLODULE_JWT_AUDIENCE'),
+      keysRefreshSeconds: integer(env, 'HOLODULE_KEYS_REFRESH_SECONDS', 30, 1, 3600),
+    },
+    throttle: {
+      accountFailures: integer(env, 'HOLODULE_LOGIN_ACCOUNT_FAILURES', 5, 1, 1000),
+      addressFailures: integer(env, 'HOLODULE_LOGIN_ADDRESS_FAILURES', 50, 1, 100000),
+      windowSeconds: integer(env, 'HOLODULE_LOGIN_WINDOW', 900, 1, 86400),
+      maxDelaySeconds: integer(env, 'HOLODULE_LOGIN_MAX_DELAY', 900, 1, 86400),
     },
     passwords: {
       upgradeLegacy: boolean(env, 'HOLODULE_UPGRADE_LEGACY_PASSWORDS', true),

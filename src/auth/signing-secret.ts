@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type Config } from '../config.js';
+import { isAsymmetric } from './keyring.js';
 
 export const SECRET_FILE = 'jwt-secret';
 
@@ -13,8 +14,10 @@ export interface SigningSecret {
   path?: string;
 }
 
-export function resolveSigningSecret(config: Config): SigningSecret {
+/** Null for EdDSA/ES256 without a configured secret: their keys live in the store. */
+export function resolveSigningSecret(config: Config): SigningSecret | null {
   if (config.jwt.secret !== undefined) return { secret: config.jwt.secret, source: 'JWT_SECRET_KEY' };
+  if (isAsymmetric(config.jwt.algorithm)) return null;
   if (config.store !== 'sqlite') {
     throw new ConfigError(
       'JWT_SECRET_KEY',

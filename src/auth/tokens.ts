@@ -1,22 +1,39 @@
-// Access tokens: Flask-JWT's claims (exp, iat, nbf, identity) plus sub and jti, signed and verified by fast-jwt.
+// Access and refresh tokens: Flask-JWT's claims (exp, iat, nbf, identity) plus sub, jti, type and ver,
+// signed and verified by fast-jwt with the keyring's keys.
 import { randomUUID } from 'node:crypto';
-import { createSigner, createVerifier, TokenError } from 'fast-jwt';
+import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Config } from '../config.js';
 import { AppError, jwtError } from '../errors.js';
+import type { Keyring, KeyMaterial } from './keyring.js';
 
-export interface AccessClaims {
+export type TokenType = 'access' | 'refresh';
+
+export interface TokenClaims {
   exp: number;
   iat: number;
   nbf: number;
   identity: string;
   sub: string;
   jti: string;
+  /** `access` or `refresh`; tokens without it (the original's) are access tokens. */
+  type?: TokenType;
+  /** The user's token version when issued: a password change or disable bumps it, ending older tokens. */
+  ver?: number;
+  /** Refresh tokens: the login this chain of rotations belongs to. */
+  fam?: string;
+  iss?: string;
+  aud?: string;
+}
+
+export interface SignedToken {
+  token: string;
+  claims: TokenClaims;
 }
 
 export interface TokenService {
-  issue(username: string): string;
-  /** Verifies signature, algorithm and time claims; throws the contract's `Invalid token` errors. */
-  verify(token: string): AccessClaims;
+  sign(type: TokenType, username: string, tokenVersion: number, family?: string): SignedToken;
+  /** Verifies signature, key, algorithm, time claims and type; throws the contract's `Invalid token` errors. */
+  verify(token: string, expected: TokenType): Promise<TokenClaims>;
 }
 
 const invalidToken = (description: string): AppError => jwtError('Invalid token', description);
@@ -37,43 +54,108 @@ function describe(err: TokenError): string {
     case TokenError.codes.missingRequiredClaim:
       return `Token is missing the "${claim ?? 'required'}" claim`;
     case TokenError.codes.invalidClaimType:
-    case TokenError.codes.invalidClaimValue:
       return `The "${claim ?? 'time'}" claim must be a number`;
+    case TokenError.codes.invalidClaimValue:
+      return claim === 'iss' || claim === 'aud' ? `Invalid ${claim === 'iss' ? 'issuer' : 'audience'}` : `The "${claim ?? 'time'}" claim is invalid`;
     case TokenError.codes.invalidPayload:
       return 'Invalid payload string: must be a json object';
+    case 'FAST_JWT_INVALID_CRIT_HEADER':
+      return 'Unsupported critical header';
     default:
       return 'Malformed token';
   }
 }
 
-export function createTokenService(jwt: Config['jwt'], secret: string, now: () => number = Date.now): TokenService {
-  const sign = createSigner({ key: secret, algorithm: jwt.algorithm });
-  const verify = createVerifier({
-    key: secret,
-    // The allow-list is exactly the configured algorithm (RFC 8725 §3.1): no `none`, no algorithm confusion.
-    algorithms: [jwt.algorithm],
-    requiredClaims: ['exp', 'iat', 'nbf'],
-    clockTolerance: jwt.leewaySeconds * 1000,
-    cache: 10_000,
-  });
+const MAX_HEADER_CACHE = 256;
+
+export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: () => number = Date.now): TokenService {
+  const decodeHeader = createDecoder({ complete: true });
+  // Every token a key signs has the same header segment: remember its kid instead of decoding it each time.
+  const kidOfHeader = new Map<string, string | null>();
+  type Verify = (token: string) => Record<string, unknown>;
+  let verifiers = new Map<string, Verify>();
+  let verifiersGeneration = -1;
+  const signers = new Map<string, (payload: Record<string, unknown>) => string>();
+
+  const requiredClaims = ['exp', 'iat', 'nbf', ...(jwt.issuer ? ['iss'] : []), ...(jwt.audience ? ['aud'] : [])];
+
+  function verifierFor(key: KeyMaterial): Verify {
+    if (verifiersGeneration !== keyring.generation) {
+      verifiers = new Map();
+      verifiersGeneration = keyring.generation;
+    }
+    const id = key.kid ?? '';
+    let verify = verifiers.get(id);
+    if (!verify) {
+      verify = createVerifier({
+        key: key.verificationKey,
+        // Each key verifies only its own algorithm (RFC 8725 §3.1): no `none`, no HMAC-with-a-public-key confusion.
+        algorithms: [key.alg],
+        requiredClaims,
+        clockTolerance: jwt.leewaySeconds * 1000,
+        cache: 10_000,
+        ...(jwt.issuer ? { allowedIss: jwt.issuer } : {}),
+        ...(jwt.audience ? { allowedAud: jwt.audience } : {}),
+      }) as Verify;
+      verifiers.set(id, verify);
+    }
+    return verify;
+  }
+
+  function kidOf(token: string): string | null {
+    const headerSegment = token.slice(0, token.indexOf('.'));
+    const cached = kidOfHeader.get(headerSegment);
+    if (cached !== undefined) return cached;
+    let header: Record<string, unknown>;
+    try {
+      header = (decodeHeader(token) as { header: Record<string, unknown> }).header;
+    } catch (err) {
+      throw err instanceof TokenError ? invalidToken(describe(err)) : err;
+    }
+    if (header.kid !== undefined && typeof header.kid !== 'string') throw invalidToken('Malformed token');
+    const kid = (header.kid as string | undefined) ?? null;
+    if (kidOfHeader.size >= MAX_HEADER_CACHE) kidOfHeader.clear();
+    kidOfHeader.set(headerSegment, kid);
+    return kid;
+  }
 
   return {
-    issue(username) {
+    sign(type, username, tokenVersion, family) {
+      const key = keyring.signing();
+      let sign = signers.get(key.kid ?? '');
+      if (!sign) {
+        sign = createSigner({ key: key.signingKey, algorithm: key.alg, ...(key.kid ? { kid: key.kid } : {}) });
+        signers.set(key.kid ?? '', sign);
+      }
       const iat = Math.floor(now() / 1000);
-      const claims: AccessClaims = {
-        exp: iat + jwt.expirationSeconds,
+      const lifetime = type === 'access' ? jwt.expirationSeconds : jwt.refreshExpirationSeconds;
+      const claims: TokenClaims = {
+        exp: iat + lifetime,
         iat,
-        nbf: iat + jwt.notBeforeSeconds,
+        nbf: iat + (type === 'access' ? jwt.notBeforeSeconds : 0),
         identity: username,
         sub: username,
         jti: randomUUID(),
+        type,
+        ver: tokenVersion,
+        ...(family ? { fam: family } : {}),
+        ...(jwt.issuer ? { iss: jwt.issuer } : {}),
+        ...(jwt.audience ? { aud: jwt.audience } : {}),
       };
-      return sign(claims);
+      return { token: sign(claims as unknown as Record<string, unknown>), claims };
     },
-    verify(token) {
+
+    async verify(token, expected) {
+      const kid = kidOf(token);
+      let key = keyring.verification(kid);
+      if (!key && kid !== null) {
+        await keyring.reload(true);
+        key = keyring.verification(kid);
+      }
+      if (!key) throw invalidToken(kid === null ? 'Token has no key id' : 'Unknown key id');
       let claims: Record<string, unknown>;
       try {
-        claims = verify(token) as Record<string, unknown>;
+        claims = verifierFor(key)(token);
       } catch (err) {
         if (err instanceof TokenError) throw invalidToken(describe(err));
         throw err;
@@ -81,8 +163,10 @@ export function createTokenService(jwt: Config['jwt'], secret: string, now: () =
       if (typeof claims.identity !== 'string' || claims.identity === '') {
         throw invalidToken('Token is missing the "identity" claim');
       }
-      if (typeof claims.iat !== 'number') throw invalidToken('The "iat" claim must be a number');
-      return claims as unknown as AccessClaims;
+      const type = claims.type ?? 'access';
+      if (type !== expected) throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
+      if (claims.ver !== undefined && typeof claims.ver !== 'number') throw invalidToken('The "ver" claim must be a number');
+      return claims as unknown as TokenClaims;
     },
   };
 }

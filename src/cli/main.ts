@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { MongoDataError } from '../store/mongo/indexes.js';
 import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
 import { importCommand } from './import-command.js';
+import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
@@ -14,13 +15,16 @@ const HELP = `holodule: the hololive stream schedule as a JWT-secured API
 
 usage:
   holodule serve                    run the HTTP API (PORT, default 5000)
-  holodule user add NAME            add a user (password from a prompt, or the first line of stdin)
+  holodule user add NAME [--admin]  add a user (password from a prompt, or the first line of stdin)
   holodule user list                list users
   holodule user passwd NAME         change a user's password (prompt or stdin)
   holodule user remove NAME         remove a user
+  holodule user role NAME admin|user  set a user's role
   holodule import FILE              load streams and users from JSON or mongoexport files (- for stdin)
   holodule migrate --from SOURCE --to TARGET
                                     copy users and streams between stores: a SQLite path or a mongodb:// URL
+  holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
+  holodule keys list                list the signing keys in the store
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -29,6 +33,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   user: userCommand,
   import: importCommand,
   migrate: migrateCommand,
+  keys: keysCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { isPasswordHash } from '../auth/passwords.js';
 import { AppError, badRequest } from '../errors.js';
-import type { Store } from '../store/types.js';
+import type { Store, User } from '../store/types.js';
+import { isDisabled, roleOf } from './sessions.js';
 
 export const MAX_PASSWORD_BYTES = 1024;
 const USERNAME = /^[^\s\p{C}]{1,256}$/u;
@@ -14,12 +15,25 @@ export interface UserDeps {
   minPasswordLength: number;
 }
 
+export type Role = 'admin' | 'user';
+export const ROLES: readonly Role[] = ['admin', 'user'];
+
 export interface UserSummary {
   id: string;
   username: string;
+  role: Role;
+  disabled: boolean;
   /** `argon2id`, or `plain-text` for a user stored the original way who has not logged in since. */
   password: 'argon2id' | 'plain-text';
 }
+
+const summaryOf = (u: User): UserSummary => ({
+  id: u.id,
+  username: u.username,
+  role: roleOf(u),
+  disabled: isDisabled(u),
+  password: isPasswordHash(u.password) ? 'argon2id' : 'plain-text',
+});
 
 export function checkUsername(username: string): string {
   if (!USERNAME.test(username)) {
@@ -37,27 +51,50 @@ export function checkNewPassword(password: string, minLength: number): string {
   return password;
 }
 
-export async function addUser(deps: UserDeps, username: string, password: string): Promise<UserSummary> {
-  const user = {
+export async function addUser(deps: UserDeps, username: string, password: string, role: Role = 'user'): Promise<UserSummary> {
+  const user: User = {
     id: randomUUID(),
     username: checkUsername(username),
     password: await deps.hasher.hash(checkNewPassword(password, deps.minPasswordLength)),
+    ...(role === 'admin' ? { extra: { role } } : {}),
   };
   await deps.store.users.create(user);
-  return { id: user.id, username: user.username, password: 'argon2id' };
+  return summaryOf(user);
 }
 
 export async function listUsers(store: Store): Promise<UserSummary[]> {
-  return (await store.users.list()).map((u) => ({
-    id: u.id,
-    username: u.username,
-    password: isPasswordHash(u.password) ? 'argon2id' : 'plain-text',
-  }));
+  return (await store.users.list()).map(summaryOf);
 }
 
+export async function getUser(store: Store, username: string): Promise<UserSummary> {
+  const user = await store.users.findByUsername(username);
+  if (!user) throw noSuchUser(username);
+  return summaryOf(user);
+}
+
+/** Sets a new password and ends every token issued before it. */
 export async function changePassword(deps: UserDeps, username: string, password: string): Promise<void> {
   const hashed = await deps.hasher.hash(checkNewPassword(password, deps.minPasswordLength));
   if (!(await deps.store.users.replacePassword(username, hashed))) throw noSuchUser(username);
+  await deps.store.users.bumpTokenVersion(username);
+}
+
+/** A user changing their own password must know the current one. */
+export async function changeOwnPassword(deps: UserDeps, user: User, current: string, next: string): Promise<void> {
+  if (!(await deps.hasher.verify(user.password, current))) throw badRequest('the current password is not right');
+  await changePassword(deps, user.username, next);
+}
+
+/** Disabling ends the user's tokens at once; enabling does not bring them back. */
+export async function setDisabled(store: Store, username: string, disabled: boolean): Promise<UserSummary> {
+  if (!(await store.users.updateExtra(username, { disabled: disabled ? true : undefined }))) throw noSuchUser(username);
+  if (disabled) await store.users.bumpTokenVersion(username);
+  return getUser(store, username);
+}
+
+export async function setRole(store: Store, username: string, role: Role): Promise<UserSummary> {
+  if (!(await store.users.updateExtra(username, { role }))) throw noSuchUser(username);
+  return getUser(store, username);
 }
 
 export async function removeUser(store: Store, username: string): Promise<void> {

@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PasswordHasher } from '../auth/passwords.js';
+import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/types.js';
@@ -14,6 +15,8 @@ import { requireUserPlugin } from './plugins/require-user.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
+import { jwksRoutes } from './routes/jwks.js';
+import { userRoutes } from './routes/users.js';
 import { JwtErrorBody, PlainErrorBody } from './schemas/errors.js';
 
 declare module 'fastify' {
@@ -22,6 +25,7 @@ declare module 'fastify' {
     store: Store;
     passwords: PasswordHasher;
     tokens: TokenService;
+    keyring: Keyring;
   }
 }
 
@@ -30,6 +34,7 @@ export interface AppDeps {
   store: Store;
   passwords: PasswordHasher;
   tokens: TokenService;
+  keyring: Keyring;
   /** A pino logger, or logger options; `false` for none. */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
 }
@@ -78,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('store', deps.store);
   app.decorate('passwords', deps.passwords);
   app.decorate('tokens', deps.tokens);
+  app.decorate('keyring', deps.keyring);
 
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);
@@ -114,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(requireUserPlugin);
   await app.register(authRoutes, { path: config.jwt.authUrlRule });
   await app.register(holoduleRoutes);
+  await app.register(userRoutes);
+  await app.register(jwksRoutes);
   await app.register(healthRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

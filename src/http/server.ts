@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { createPasswordHasher } from '../auth/passwords.js';
 import { resolveSigningSecret } from '../auth/signing-secret.js';
+import { startAuthMaintenance } from '../auth/auth-maintenance.js';
+import { loadKeyring } from '../auth/keyring.js';
 import { createTokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import { initialiseNewDatabase } from '../domain/first-run.js';
@@ -29,7 +31,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const store = await openStore(config, { log: (line) => log.warn(line) });
   try {
     const passwords = await createPasswordHasher(config.passwords);
-    if (signing.source === 'generated') {
+    if (signing?.source === 'generated') {
       log.warn({ path: signing.path }, 'JWT_SECRET_KEY is not set: generated a signing secret and kept it in the data directory');
     }
     if (store instanceof SqliteStore && store.info.created) {
@@ -45,10 +47,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         log.warn({ streams: firstRun.sampleStreams }, 'new database: seeded a sample schedule for 2020-12-09 (HOLODULE_SAMPLE_DATA=false to skip)');
       }
     }
-    const tokens = createTokenService(config.jwt, signing.secret);
-    const app = await buildApp({ config, store, passwords, tokens, logger: log });
+    const keyring = await loadKeyring({ jwt: config.jwt, store, secret: signing?.secret });
+    const tokens = createTokenService(config.jwt, keyring);
+    const app = await buildApp({ config, store, passwords, tokens, keyring, logger: log });
+    const maintenance = startAuthMaintenance(store, keyring, config, log);
+    app.addHook('onClose', async () => maintenance.stop());
     const url = await app.listen({ host: config.host, port: config.port });
-    log.info({ url, store: store.kind, algorithm: config.jwt.algorithm }, 'holodule is serving');
+    log.info({ url, store: store.kind, algorithm: config.jwt.algorithm, kid: keyring.signing().kid }, 'holodule is serving');
     return {
       app,
       store,

@@ -61,6 +61,54 @@ export interface UserStore {
   replacePassword(username: string, password: string, expected?: string): Promise<boolean>;
   remove(username: string): Promise<boolean>;
   count(): Promise<number>;
+  /** Sets (or, with `undefined`, removes) fields of our own on a user; returns whether the user exists. */
+  updateExtra(username: string, patch: Record<string, unknown>): Promise<boolean>;
+  /** Adds one to the user's `token_version` atomically (tokens carrying an older one stop working). */
+  bumpTokenVersion(username: string): Promise<number | null>;
+}
+
+/** A refresh token's server-side state: rotation and reuse detection need to know whether it was used. */
+export interface RefreshTokenRecord {
+  jti: string;
+  family: string;
+  username: string;
+  expiresAt: number;
+}
+
+export type RefreshUse = 'fresh' | 'reused' | 'unknown' | 'revoked';
+
+/** A signing or verification key, shared by every instance on the store. */
+export interface StoredKey {
+  kid: string;
+  alg: string;
+  /** HMAC: the secret (base64url). Asymmetric: the private key as PKCS#8 PEM. */
+  secret: string;
+  /** Asymmetric: the public JWK (JSON); HMAC: null. */
+  publicJwk: string | null;
+  createdAt: number;
+  /** When it stopped signing; verification goes on until `expiresAt`. */
+  retiredAt: number | null;
+  expiresAt: number | null;
+}
+
+/** Auth state that must hold across instances and restarts. Times are epoch milliseconds. */
+export interface AuthStore {
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  isAccessTokenRevoked(jti: string): Promise<boolean>;
+  saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
+  /** Marks a refresh token used, once: the first caller gets `fresh`, every later one `reused`. */
+  useRefreshToken(jti: string): Promise<RefreshUse>;
+  /** Revokes every refresh token of a family (a login's chain of rotations). */
+  revokeRefreshFamily(family: string): Promise<void>;
+  familyOf(jti: string): Promise<string | null>;
+  /** Counts a failed login for `key` in the window starting at `now - windowMs`; returns the failures in it. */
+  recordLoginFailure(key: string, now: number, windowMs: number): Promise<number>;
+  loginFailures(key: string, now: number, windowMs: number): Promise<{ count: number; lastAt: number }>;
+  clearLoginFailures(key: string): Promise<void>;
+  listKeys(): Promise<StoredKey[]>;
+  addKey(key: StoredKey, retireOthersAt: number, othersExpireAt: number): Promise<void>;
+  /** Deletes revocations, refresh tokens, failure counters and keys past their expiry; returns how many. */
+  pruneExpired(now: number): Promise<number>;
 }
 
 export interface Health {
@@ -73,6 +121,7 @@ export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly streams: StreamStore;
   readonly users: UserStore;
+  readonly auth: AuthStore;
   health(): Promise<Health>;
   close(): Promise<void>;
 }

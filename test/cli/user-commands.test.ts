@@ -59,8 +59,8 @@ describe('holodule user', () => {
     });
     const sut = await runCli(['user', 'list'], { env });
     assert.equal(sut.code, 0, sut.stderr);
-    assert.match(sut.stdout, /^legacy\tid=2\tpassword=plain-text$/m);
-    assert.match(sut.stdout, /^user01\tid=[0-9a-f-]{36}\tpassword=argon2id$/m);
+    assert.match(sut.stdout, /^legacy\tid=2\trole=user\tpassword=plain-text$/m);
+    assert.match(sut.stdout, /^user01\tid=[0-9a-f-]{36}\trole=user\tpassword=argon2id$/m);
     assert.doesNotMatch(sut.stdout, /plain-pass|\$argon2/);
   });
 

@@ -20,10 +20,14 @@ describe('POST /auth', () => {
     const res = await post(JSON.stringify({ username: 'user01', password: 'password01' }));
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
-    const body = (await res.json()) as { access_token: string };
-    assert.deepEqual(Object.keys(body), ['access_token']);
+    const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number };
+    assert.deepEqual(Object.keys(body), ['access_token', 'refresh_token', 'token_type', 'expires_in']);
+    assert.equal(body.token_type, 'Bearer');
+    assert.equal(body.expires_in, 300);
     const { header, payload } = decode(body.access_token);
     assert.equal(header.alg, 'HS256');
+    assert.equal(typeof header.kid, 'string');
+    assert.equal(payload.type, 'access');
     assert.equal(payload.identity, 'user01');
     assert.equal(payload.exp - payload.iat, 300);
     assert.equal(payload.nbf, payload.iat);

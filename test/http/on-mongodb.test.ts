@@ -1,4 +1,5 @@
-// The HTTP contract tests of the original API, once more on MongoDB (this file is its own process).
+// The HTTP contract tests of the original API, and those of our auth state, once more on MongoDB.
+// This file is its own process; HOLODULE_TEST_STORE is set before test-server.ts is first imported.
 import { describe } from 'node:test';
 import { testMongo } from '../support/mongo-server.js';
 
@@ -10,5 +11,9 @@ if (await testMongo()) {
     await import('./protected-requests.test.js');
     await import('./holodules.test.js');
     await import('./legacy-passwords.test.js');
+    // Ours beyond the original: sessions, keys and throttling keep their state in the store too.
+    await import('./sessions.test.js');
+    await import('./keys.test.js');
+    await import('./login-throttle.test.js');
   });
 }

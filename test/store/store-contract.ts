@@ -160,6 +160,95 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         });
       }));
 
+    it('sets and removes fields of our own on a user, leaving the contract fields alone', () =>
+      withStore(async (sut) => {
+        await sut.users.create({ id: '1', username: 'user01', password: 'p', extra: { team: 'gamers' } });
+        assert.equal(await sut.users.updateExtra('user01', { role: 'admin', disabled: true }), true);
+        assert.equal(await sut.users.updateExtra('user01', { disabled: undefined }), true);
+        assert.equal(await sut.users.updateExtra('nobody', { role: 'admin' }), false);
+        assert.deepEqual(await sut.users.findByUsername('user01'), {
+          id: '1',
+          username: 'user01',
+          password: 'p',
+          extra: { team: 'gamers', role: 'admin' },
+        });
+      }));
+
+    it('bumps a token version from nothing, one at a time', () =>
+      withStore(async (sut) => {
+        await sut.users.create({ id: '1', username: 'user01', password: 'p' });
+        assert.equal(await sut.users.bumpTokenVersion('user01'), 1);
+        assert.equal(await sut.users.bumpTokenVersion('user01'), 2);
+        assert.equal(await sut.users.bumpTokenVersion('nobody'), null);
+        assert.equal((await sut.users.findByUsername('user01'))?.extra?.token_version, 2);
+      }));
+
+    it('remembers revoked access tokens by jti until they are pruned after expiry', () =>
+      withStore(async (sut) => {
+        const now = Date.now();
+        await sut.auth.revokeAccessToken('jti-old', now - 1000);
+        await sut.auth.revokeAccessToken('jti-live', now + 60_000);
+        await sut.auth.revokeAccessToken('jti-live', now + 60_000);
+        assert.equal(await sut.auth.isAccessTokenRevoked('jti-live'), true);
+        assert.equal(await sut.auth.isAccessTokenRevoked('jti-other'), false);
+        assert.ok((await sut.auth.pruneExpired(now)) >= 1);
+        assert.equal(await sut.auth.isAccessTokenRevoked('jti-old'), false);
+        assert.equal(await sut.auth.isAccessTokenRevoked('jti-live'), true);
+      }));
+
+    it('lets a refresh token be used once; later uses are reuse, and a revoked family stays revoked', () =>
+      withStore(async (sut) => {
+        const expiresAt = Date.now() + 60_000;
+        await sut.auth.saveRefreshToken({ jti: 'r1', family: 'f1', username: 'user01', expiresAt });
+        await sut.auth.saveRefreshToken({ jti: 'r2', family: 'f1', username: 'user01', expiresAt });
+        const uses = await Promise.all([sut.auth.useRefreshToken('r1'), sut.auth.useRefreshToken('r1')]);
+        assert.deepEqual(uses.sort(), ['fresh', 'reused']);
+        assert.equal(await sut.auth.useRefreshToken('nope'), 'unknown');
+        assert.equal(await sut.auth.familyOf('r2'), 'f1');
+        await sut.auth.revokeRefreshFamily('f1');
+        assert.equal(await sut.auth.useRefreshToken('r2'), 'revoked');
+      }));
+
+    it('counts login failures in a window, restarting the count once the window has passed', () =>
+      withStore(async (sut) => {
+        const t0 = 1_000_000;
+        assert.equal(await sut.auth.recordLoginFailure('user:a', t0, 60_000), 1);
+        assert.equal(await sut.auth.recordLoginFailure('user:a', t0 + 10, 60_000), 2);
+        assert.deepEqual(await sut.auth.loginFailures('user:a', t0 + 20, 60_000), { count: 2, lastAt: t0 + 10 });
+        assert.equal(await sut.auth.recordLoginFailure('user:a', t0 + 120_000, 60_000), 1);
+        await sut.auth.clearLoginFailures('user:a');
+        assert.deepEqual(await sut.auth.loginFailures('user:a', t0 + 120_001, 60_000), { count: 0, lastAt: 0 });
+        const counts = await Promise.all(
+          Array.from({ length: 5 }, (_, i) => sut.auth.recordLoginFailure('ip:1', t0 + i, 60_000)),
+        );
+        assert.deepEqual(counts.sort(), [1, 2, 3, 4, 5]);
+      }));
+
+    it('keeps signing keys, retiring the older ones when a new one is added', () =>
+      withStore(async (sut) => {
+        const key = (kid: string, createdAt: number) => ({
+          kid,
+          alg: 'HS256',
+          secret: `secret-${kid}`,
+          publicJwk: null,
+          createdAt,
+          retiredAt: null,
+          expiresAt: null,
+        });
+        await sut.auth.addKey(key('k1', 1000), 1000, 5000);
+        await sut.auth.addKey(key('k2', 2000), 2000, 9000);
+        const keys = await sut.auth.listKeys();
+        assert.deepEqual(
+          keys.map((k) => [k.kid, k.retiredAt, k.expiresAt]),
+          [
+            ['k1', 2000, 9000],
+            ['k2', null, null],
+          ],
+        );
+        await sut.auth.pruneExpired(10_000);
+        assert.deepEqual((await sut.auth.listKeys()).map((k) => k.kid), ['k2']);
+      }));
+
     it('reports itself healthy', () =>
       withStore(async (sut) => {
         const health = await sut.health();

@@ -1,6 +1,7 @@
 // A real holodule on a random loopback port, on a real SQLite file in a temp directory, or on a fresh
 // MongoDB database when HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so).
 import { createHmac } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Store } from '../../src/store/types.js';
@@ -17,10 +18,14 @@ export interface TestServer {
   store: Store;
   server: RunningServer;
   dataDir: string;
+  /** Every log line the server wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
   /** Adds a user whose password is hashed the way holodule hashes (or stored as plain text, the original's way). */
-  addUser(username: string, password: string, options?: { plainText?: boolean }): Promise<void>;
+  addUser(username: string, password: string, options?: { plainText?: boolean; role?: 'admin' | 'user' }): Promise<void>;
   /** POST /auth and return the access token. */
   login(username: string, password: string): Promise<string>;
+  /** POST /auth and return the whole answer. */
+  loginPair(username: string, password: string): Promise<{ access_token: string; refresh_token: string }>;
   /** A token signed with the test secret (or `key`), with any claims you like, even ones a library would refuse. */
   signRaw(payload: unknown, options?: { algorithm?: 'HS256' | 'HS384' | 'HS512'; key?: string }): string;
   close(): Promise<void>;
@@ -29,21 +34,40 @@ export interface TestServer {
 /** The store the HTTP tests run on in this process. */
 export const TEST_STORE: 'sqlite' | 'mongodb' = process.env.HOLODULE_TEST_STORE === 'mongodb' ? 'mongodb' : 'sqlite';
 
-/** For the MongoDB run: settings that point at a fresh database, and how to drop it afterwards. */
-async function storeEnv(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+/** The MongoDB database of each data directory: a second server on the same directory shares the first's store. */
+const mongoDatabases = new Map<string, string>();
+
+/**
+ * For the MongoDB run: settings that point at a fresh database (or, for a second server on the same data
+ * directory, the first one's), and how to drop it afterwards (only the server that made it drops it).
+ */
+async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
   if (TEST_STORE === 'sqlite') return { env: {}, drop: async () => {} };
   const mongo = await testMongo();
   if (!mongo) throw new Error('HOLODULE_TEST_STORE=mongodb but there is no MongoDB server to test on');
-  const database = mongo.freshDatabaseName();
+  const shared = mongoDatabases.get(dataDir);
+  const database = shared ?? mongo.freshDatabaseName();
+  mongoDatabases.set(dataDir, database);
   return {
     env: { HOLODULE_STORE: 'mongodb', MONGODB_URL: mongo.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '2000' },
-    drop: () => mongo.dropDatabase(database),
+    drop: async () => {
+      if (shared !== undefined) return;
+      mongoDatabases.delete(dataDir);
+      await mongo.dropDatabase(database);
+    },
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dir = makeTempDir();
-  const store = await storeEnv();
+export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
+  const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
+  const store = await storeEnv(dir.path);
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
   const config = loadConfig({
     HOLODULE_DATA_DIR: dir.path,
     PORT: '0',
@@ -53,33 +77,39 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...store.env,
     ...env,
   });
-  const server = await startServer(config, pino({ level: process.env.HOLODULE_TEST_LOG ?? 'silent' }));
+  const server = await startServer(config, pino({ level: 'info' }, sink));
   const hasher = await createPasswordHasher(config.passwords);
   let id = 100;
   const url = server.url.replace('localhost', '127.0.0.1');
+  const loginPair = async (username: string, password: string) => {
+    const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = (await res.json()) as { access_token: string; refresh_token: string };
+    if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+    return body;
+  };
   return {
     url,
     config,
     store: server.store,
     server,
     dataDir: dir.path,
+    logs,
     async addUser(username, password, options = {}) {
       await server.store.users.create({
         id: String(id++),
         username,
         password: options.plainText ? password : await hasher.hash(password),
+        ...(options.role ? { extra: { role: options.role } } : {}),
       });
     },
     async login(username, password) {
-      const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      const body = (await res.json()) as { access_token?: string };
-      if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
-      return body.access_token;
+      return (await loginPair(username, password)).access_token;
     },
+    loginPair,
     signRaw(payload, options = {}) {
       return signRawToken(payload, options.key ?? TEST_SECRET, options.algorithm ?? 'HS256');
     },
@@ -106,4 +136,22 @@ export function signRawToken(payload: unknown, key: string, algorithm: 'HS256' |
   const input = `${b64url({ alg: algorithm, typ: 'JWT' })}.${b64url(payload)}`;
   const signature = createHmac(`sha${algorithm.slice(2)}`, key).update(input).digest('base64url');
   return `${input}.${signature}`;
+}
+
+/** A JSON request with an optional token, answering status and parsed body. */
+export async function call(
+  url: string,
+  method: string,
+  options: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `JWT ${options.token}` } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }

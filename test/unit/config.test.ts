@@ -19,7 +19,19 @@ describe('config', () => {
     assert.match(sut.dataDir, /\/data$/);
     assert.deepEqual(
       { ...sut.jwt, secret: undefined },
-      { secret: undefined, allowWeakSecret: false, algorithm: 'HS256', leewaySeconds: 0, expirationSeconds: 300, notBeforeSeconds: 0, authUrlRule: '/auth' },
+      {
+        secret: undefined,
+        allowWeakSecret: false,
+        algorithm: 'HS256',
+        leewaySeconds: 0,
+        expirationSeconds: 300,
+        notBeforeSeconds: 0,
+        authUrlRule: '/auth',
+        refreshExpirationSeconds: 14 * 86400,
+        issuer: undefined,
+        audience: undefined,
+        keysRefreshSeconds: 30,
+      },
     );
     assert.deepEqual(
       { m: sut.passwords.argon2MemoryKiB, t: sut.passwords.argon2Iterations, p: sut.passwords.argon2Parallelism },
@@ -52,7 +64,7 @@ describe('config', () => {
     refuses({ PORT: 'eighty' }, 'PORT', /whole number/);
     refuses({ PORT: '70000' }, 'PORT', /0\.\.65535/);
     refuses({ JWT_ALGORITHM: 'none' }, 'JWT_ALGORITHM', /HS256/);
-    refuses({ JWT_ALGORITHM: 'RS256' }, 'JWT_ALGORITHM', /HS256/);
+    refuses({ JWT_ALGORITHM: 'RS256' }, 'JWT_ALGORITHM', /HS256, HS384, HS512, EdDSA, ES256/);
     refuses({ JWT_LEEWAY: '-1' }, 'JWT_LEEWAY', /0\.\./);
     refuses({ JWT_EXPIRATION_DELTA: '0' }, 'JWT_EXPIRATION_DELTA', /1\.\./);
     refuses({ JWT_AUTH_URL_RULE: 'auth' }, 'JWT_AUTH_URL_RULE', /path/);

@@ -1,24 +1,59 @@
-// POST /auth (or JWT_AUTH_URL_RULE): the original's login.
+// POST /auth (or JWT_AUTH_URL_RULE): the original's login, plus refresh and logout beside it.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticate } from '../../domain/authenticate.js';
-import { invalidCredentials } from '../../errors.js';
-import { MAX_PASSWORD_BYTES, authRouteSchema } from '../schemas/auth.js';
+import { checkLoginAllowed, recordLoginFailure, recordLoginSuccess } from '../../domain/login-throttle.js';
+import { issueTokenPair, logout, refreshSession } from '../../domain/sessions.js';
+import { AppError, invalidCredentials } from '../../errors.js';
+import { MAX_PASSWORD_BYTES, authRouteSchema, logoutRouteSchema, refreshRouteSchema } from '../schemas/auth.js';
+
+const authConfig = { validationErrors: 'credentials', errorShape: 'jwt' } as const;
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (app, { path }) => {
-  app.post(path, { schema: authRouteSchema, config: { validationErrors: 'credentials', errorShape: 'jwt' } }, async (request) => {
+  const throttle = { store: app.store, limits: app.config.throttle };
+  const sessions = { store: app.store, tokens: app.tokens };
+
+  app.post(path, { schema: authRouteSchema, config: authConfig }, async (request) => {
     const { username, password } = request.body;
-    if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) throw invalidCredentials();
-    const user = await authenticate(
-      {
-        store: app.store,
-        hasher: app.passwords,
-        upgradeLegacyPasswords: app.config.passwords.upgradeLegacy,
-        onUpgrade: (name) => request.log.info({ username: name }, 'legacy plain-text password upgraded to Argon2id'),
-      },
-      username,
-      password,
-    );
-    request.log.info({ event: 'login', username: user.username }, 'login succeeded');
-    return { access_token: app.tokens.issue(user.username) };
+    const audit = { event: 'auth.login', username, ip: request.ip };
+    try {
+      await checkLoginAllowed(throttle, username, request.ip);
+    } catch (err) {
+      request.log.warn({ ...audit, outcome: 'throttled' }, 'login throttled');
+      throw err;
+    }
+    let user;
+    try {
+      if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) throw invalidCredentials();
+      user = await authenticate(
+        {
+          store: app.store,
+          hasher: app.passwords,
+          upgradeLegacyPasswords: app.config.passwords.upgradeLegacy,
+          onUpgrade: (name) => request.log.info({ username: name }, 'legacy plain-text password upgraded to Argon2id'),
+        },
+        username,
+        password,
+      );
+      if (user.extra?.disabled === true) throw invalidCredentials();
+    } catch (err) {
+      if (err instanceof AppError && err.status === 401) {
+        await recordLoginFailure(throttle, username, request.ip);
+        request.log.warn({ ...audit, outcome: 'failure' }, 'login failed');
+      }
+      throw err;
+    }
+    await recordLoginSuccess(throttle, user.username);
+    request.log.info({ ...audit, outcome: 'success' }, 'login succeeded');
+    return issueTokenPair(sessions, user);
+  });
+
+  app.post(`${path === '/' ? '' : path}/refresh`, { schema: refreshRouteSchema, config: { errorShape: 'jwt' } }, async (request) => {
+    return refreshSession(sessions, request.body.refresh_token);
+  });
+
+  app.post(`${path === '/' ? '' : path}/logout`, { schema: logoutRouteSchema, onRequest: app.requireUser }, async (request, reply) => {
+    await logout(app.store, request.claims!);
+    request.log.info({ event: 'auth.logout', username: request.user!.username }, 'logged out');
+    return reply.status(204).send(null);
   });
 };

@@ -1,9 +1,10 @@
 // The indexes holodule needs, created on start. Existing data that breaks a unique one stops start-up
 // with the offending documents named, before any index is created (so nothing changes).
 import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
+import { AUTH_COLLECTIONS } from './mongo-auth.js';
 
 interface IndexPlan {
-  collection: 'users' | 'holodules';
+  collection: string;
   keys: IndexSpecification;
   unique: boolean;
   /** For unique indexes: the field whose values must be distinct. */
@@ -17,6 +18,11 @@ export const INDEXES: readonly IndexPlan[] = [
   // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
   { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
   { collection: 'holodules', keys: { video_id: 1 }, unique: false },
+  // Our own auth collections (their _id is the token id, kid or counter key, unique by itself).
+  { collection: AUTH_COLLECTIONS.refresh, keys: { family: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.refresh, keys: { expires_at: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.revoked, keys: { expires_at: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.failures, keys: { last_at: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

@@ -2,7 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
-import type { Health, Store, StreamStore, UserStore } from '../types.js';
+import type { AuthStore, Health, Store, StreamStore, UserStore } from '../types.js';
+import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
@@ -13,6 +14,7 @@ export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
   readonly streams: StreamStore;
   readonly users: UserStore;
+  readonly auth: AuthStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -21,6 +23,7 @@ export class MongoStore implements Store {
   ) {
     this.streams = mongoStreamStore(db.collection('holodules'), timeoutMs);
     this.users = mongoUserStore(db.collection('users'), timeoutMs);
+    this.auth = mongoAuthStore(db, timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -2,7 +2,7 @@
 import { MongoServerError, type Collection } from 'mongodb';
 import { conflict } from '../../errors.js';
 import type { UserStore } from '../types.js';
-import { newUserDocument, toUser } from './documents.js';
+import { newUserDocument, toUser, USER_FIELDS } from './documents.js';
 import { guarded } from './unavailable.js';
 
 const DUPLICATE_KEY = 11000;
@@ -52,6 +52,29 @@ export function mongoUserStore(users: Collection, timeoutMs: number): UserStore 
     },
     count() {
       return guarded(timeoutMs, () => users.countDocuments({}, { maxTimeMS: timeoutMs }));
+    },
+    updateExtra(username, patch) {
+      const set: Record<string, unknown> = {};
+      const unset: Record<string, ''> = {};
+      for (const [field, value] of Object.entries(patch)) {
+        // Never a contract field or _id: those are not "ours" to set through extra.
+        if (field === '_id' || (USER_FIELDS as readonly string[]).includes(field)) continue;
+        if (value === undefined) unset[field] = '';
+        else set[field] = value;
+      }
+      const update = { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+      return guarded(timeoutMs, async () => {
+        if (Object.keys(update).length === 0) return (await users.countDocuments({ username }, { limit: 1 })) === 1;
+        return (await users.updateOne({ username }, update)).matchedCount === 1;
+      });
+    },
+    bumpTokenVersion(username) {
+      // $inc is atomic on the document and starts a missing field at 0, as the interface asks.
+      return guarded(timeoutMs, async () => {
+        // No projection: FerretDB's findAndModify lacks it, and a user document is small.
+        const doc = await users.findOneAndUpdate({ username }, { $inc: { token_version: 1 } }, { returnDocument: 'after' });
+        return doc ? Number(doc.token_version) : null;
+      });
     },
   };
 }

@@ -20,4 +20,39 @@ CREATE TABLE IF NOT EXISTS users (
   password TEXT NOT NULL,
   extra    TEXT
 ) WITHOUT ROWID;
+
+-- Auth state shared by every process on this file (revocations, refresh chains, throttling, keys).
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+  jti        TEXT PRIMARY KEY NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS revoked_tokens_expires_at ON revoked_tokens (expires_at);
+
+CREATE TABLE IF NOT EXISTS refresh_tokens (
+  jti        TEXT PRIMARY KEY NOT NULL,
+  family     TEXT NOT NULL,
+  username   TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at    INTEGER,
+  revoked    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family);
+CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at);
+
+CREATE TABLE IF NOT EXISTS login_failures (
+  key          TEXT PRIMARY KEY NOT NULL,
+  count        INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  last_at      INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS signing_keys (
+  kid        TEXT PRIMARY KEY NOT NULL,
+  alg        TEXT NOT NULL,
+  secret     TEXT NOT NULL,
+  public_jwk TEXT,
+  created_at INTEGER NOT NULL,
+  retired_at INTEGER,
+  expires_at INTEGER
+) WITHOUT ROWID;
 `;

@@ -3,7 +3,8 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
-import type { Health, Store, Stream, StreamStore, UpsertCounts, User, UserStore } from '../types.js';
+import type { AuthStore, Health, Store, Stream, StreamStore, UpsertCounts, User, UserStore } from '../types.js';
+import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { SCHEMA_SQL } from './schema.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
@@ -59,6 +60,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly streams: StreamStore;
   readonly users: UserStore;
+  readonly auth: AuthStore;
   readonly info: SqliteStoreInfo;
   private readonly db: Database.Database;
 
@@ -74,6 +76,7 @@ export class SqliteStore implements Store {
     this.info = { created };
     this.streams = streamStore(this.db);
     this.users = userStore(this.db);
+    this.auth = sqliteAuthStore(this.db);
   }
 
   async health(): Promise<Health> {
@@ -191,6 +194,16 @@ function userStore(db: Database.Database): UserStore {
   );
   const remove = db.prepare<[string]>('DELETE FROM users WHERE username = ?');
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+  const extraOf = db.prepare<[string], { extra: string | null }>('SELECT extra FROM users WHERE username = ?');
+  const setExtra = db.prepare<[string | null, string]>('UPDATE users SET extra = ? WHERE username = ?');
+  const updateExtra = db.transaction((username: string, patch: (extra: Record<string, unknown>) => void) => {
+    const row = extraOf.get(username);
+    if (!row) return null;
+    const extra = parseExtra(row.extra) ?? {};
+    patch(extra);
+    setExtra.run(hasKeys(extra) ? JSON.stringify(extra) : null, username);
+    return extra;
+  });
 
   const toRow = (user: User) => ({
     id: user.id,
@@ -229,6 +242,21 @@ function userStore(db: Database.Database): UserStore {
     },
     async count() {
       return countAll.get()?.n ?? 0;
+    },
+    async updateExtra(username, patch) {
+      const updated = updateExtra(username, (extra) => {
+        for (const [field, value] of Object.entries(patch)) {
+          if (value === undefined) delete extra[field];
+          else extra[field] = value;
+        }
+      });
+      return updated !== null;
+    },
+    async bumpTokenVersion(username) {
+      const updated = updateExtra(username, (extra) => {
+        extra.token_version = (typeof extra.token_version === 'number' ? extra.token_version : 0) + 1;
+      });
+      return updated === null ? null : (updated.token_version as number);
     },
   };
 }

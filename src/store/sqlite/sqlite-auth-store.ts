@@ -1,0 +1,117 @@
+// Auth state in the SQLite file: revocations, refresh-token chains, login failure counters, signing keys.
+import type Database from 'better-sqlite3';
+import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
+
+interface KeyRow {
+  kid: string;
+  alg: string;
+  secret: string;
+  public_jwk: string | null;
+  created_at: number;
+  retired_at: number | null;
+  expires_at: number | null;
+}
+
+const toKey = (row: KeyRow): StoredKey => ({
+  kid: row.kid,
+  alg: row.alg,
+  secret: row.secret,
+  publicJwk: row.public_jwk,
+  createdAt: row.created_at,
+  retiredAt: row.retired_at,
+  expiresAt: row.expires_at,
+});
+
+export function sqliteAuthStore(db: Database.Database): AuthStore {
+  const revoke = db.prepare<[string, number]>(
+    'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT(jti) DO NOTHING',
+  );
+  const isRevoked = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_tokens WHERE jti = ?');
+  const saveRefresh = db.prepare(
+    'INSERT INTO refresh_tokens (jti, family, username, expires_at) VALUES (@jti, @family, @username, @expiresAt)',
+  );
+  const markUsed = db.prepare<[number, string]>(
+    'UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND used_at IS NULL AND revoked = 0',
+  );
+  const refreshState = db.prepare<[string], { used_at: number | null; revoked: number; family: string }>(
+    'SELECT used_at, revoked, family FROM refresh_tokens WHERE jti = ?',
+  );
+  const revokeFamily = db.prepare<[string]>('UPDATE refresh_tokens SET revoked = 1 WHERE family = ?');
+  const recordFailure = db.prepare<[{ key: string; now: number; windowStart: number }], { count: number }>(
+    `INSERT INTO login_failures (key, count, window_start, last_at) VALUES (@key, 1, @now, @now)
+     ON CONFLICT(key) DO UPDATE SET
+       count = CASE WHEN window_start < @windowStart THEN 1 ELSE count + 1 END,
+       window_start = CASE WHEN window_start < @windowStart THEN @now ELSE window_start END,
+       last_at = @now
+     RETURNING count`,
+  );
+  const failures = db.prepare<[string], { count: number; window_start: number; last_at: number }>(
+    'SELECT count, window_start, last_at FROM login_failures WHERE key = ?',
+  );
+  const clearFailures = db.prepare<[string]>('DELETE FROM login_failures WHERE key = ?');
+  const listKeys = db.prepare<[], KeyRow>('SELECT * FROM signing_keys ORDER BY created_at, kid');
+  const insertKey = db.prepare(
+    'INSERT INTO signing_keys (kid, alg, secret, public_jwk, created_at, retired_at, expires_at) ' +
+      'VALUES (@kid, @alg, @secret, @publicJwk, @createdAt, @retiredAt, @expiresAt)',
+  );
+  const retireOthers = db.prepare<[number, number, string]>(
+    'UPDATE signing_keys SET retired_at = ?, expires_at = ? WHERE retired_at IS NULL AND kid <> ?',
+  );
+  const addKey = db.transaction((key: StoredKey, retireAt: number, expireAt: number) => {
+    insertKey.run(key);
+    retireOthers.run(retireAt, expireAt, key.kid);
+  });
+  const prune = db.transaction((now: number, failureHorizon: number) => {
+    return (
+      db.prepare('DELETE FROM revoked_tokens WHERE expires_at < ?').run(now).changes +
+      db.prepare('DELETE FROM refresh_tokens WHERE expires_at < ?').run(now).changes +
+      db.prepare('DELETE FROM login_failures WHERE last_at < ?').run(failureHorizon).changes +
+      db.prepare('DELETE FROM signing_keys WHERE expires_at IS NOT NULL AND expires_at < ?').run(now).changes
+    );
+  });
+
+  return {
+    async revokeAccessToken(jti, expiresAt) {
+      revoke.run(jti, expiresAt);
+    },
+    async isAccessTokenRevoked(jti) {
+      return isRevoked.get(jti) !== undefined;
+    },
+    async saveRefreshToken(record) {
+      saveRefresh.run(record);
+    },
+    async useRefreshToken(jti): Promise<RefreshUse> {
+      if (markUsed.run(Date.now(), jti).changes === 1) return 'fresh';
+      const state = refreshState.get(jti);
+      if (!state) return 'unknown';
+      return state.revoked ? 'revoked' : 'reused';
+    },
+    async revokeRefreshFamily(family) {
+      revokeFamily.run(family);
+    },
+    async familyOf(jti) {
+      return refreshState.get(jti)?.family ?? null;
+    },
+    async recordLoginFailure(key, now, windowMs) {
+      return recordFailure.get({ key, now, windowStart: now - windowMs })?.count ?? 1;
+    },
+    async loginFailures(key, now, windowMs) {
+      const row = failures.get(key);
+      if (!row || row.window_start < now - windowMs) return { count: 0, lastAt: 0 };
+      return { count: row.count, lastAt: row.last_at };
+    },
+    async clearLoginFailures(key) {
+      clearFailures.run(key);
+    },
+    async listKeys() {
+      return listKeys.all().map(toKey);
+    },
+    async addKey(key, retireOthersAt, othersExpireAt) {
+      addKey(key, retireOthersAt, othersExpireAt);
+    },
+    async pruneExpired(now) {
+      // Failure counters are kept a day after the last failure: longer than any throttling window.
+      return prune(now, now - 24 * 3600 * 1000);
+    },
+  };
+}
