@@ -75,7 +75,38 @@ function describeScaleOut(server: TestMongo): void {
       assert.equal((await cli(['user', 'remove', 'user01'])).code, 0);
       const gone = { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' };
       assert.deepEqual(await schedule(a, fromB.token!), { status: 401, body: gone });
-      assert.deepEqual(await schedule(b, fromA.token!), { status: 401, body: gone });
+      assert.deepEqual(await schedule(b, fromB.token!), { status: 401, body: gone });
+    });
+
+    it('applies what an admin does on one instance (reset a password, log out, delete) on the other at once', async (t) => {
+      const { cli, start, db } = await setUp(t);
+      assert.equal((await cli(['user', 'add', 'admin', '--admin'], 'admin-password\n')).code, 0);
+      await db.collection('holodules').insertOne({ ...makeStream('20201209 230000') });
+      const [a, b] = await Promise.all([start(), start()]);
+      const admin = (await login(a, 'admin', 'admin-password')).token!;
+      const asAdmin = (instance: Instance, method: string, path: string, body?: unknown) =>
+        fetch(`${instance.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+
+      assert.equal((await asAdmin(a, 'POST', '/users', { username: 'user01', password: 'password01' })).status, 201);
+      const before = (await login(b, 'user01', 'password01')).token!;
+      assert.equal((await schedule(a, before)).status, 200, "a user created on A logs in on B, and B's token works on A");
+
+      assert.equal((await asAdmin(a, 'PUT', '/users/user01/password', { password: 'password02' })).status, 204);
+      assert.equal((await schedule(b, before)).status, 401, 'the reset on A ends the tokens B issued');
+      assert.equal((await login(b, 'user01', 'password01')).status, 401);
+      const after = (await login(b, 'user01', 'password02')).token!;
+
+      const logout = await fetch(`${a.url}/auth/logout`, { method: 'POST', headers: { authorization: `JWT ${after}` } });
+      assert.equal(logout.status, 204);
+      assert.deepEqual((await schedule(b, after)).body, { status_code: 401, error: 'Invalid token', description: 'Token has been revoked' });
+
+      const last = (await login(a, 'user01', 'password02')).token!;
+      assert.equal((await asAdmin(b, 'DELETE', '/users/user01')).status, 204);
+      assert.deepEqual(await schedule(a, last), { status: 401, body: { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' } });
     });
 
     it("lets both instances log in the original's plain-text user at the same moment, and keeps one valid hash", async (t) => {
