@@ -5,7 +5,7 @@
 # so this fetches the same module from the Go module proxy, adds that one file, and builds it.
 set -euo pipefail
 version="${HOLODULE_FERRETDB_VERSION:-v1.24.2}"
-cache="${HOLODULE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/holodule}"
+cache="${HOLODULE_CACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/holodule}"
 target="$cache/bin/ferretdb-$version"
 if [[ -x "$target" ]]; then echo "$target"; exit 0; fi
 command -v go >/dev/null || { echo "build-ferretdb: Go is not installed (https://go.dev/dl/); it is needed to build FerretDB $version" >&2; exit 1; }

@@ -51,7 +51,7 @@ function ferretdbBinary(): string {
   const cached = join(cacheDir(), 'bin', `ferretdb-${FERRETDB_VERSION}`);
   if (existsSync(cached)) return cached;
   const build = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'build-ferretdb.sh')], {
-    env: { ...process.env, HOLODULE_FERRETDB_VERSION: FERRETDB_VERSION },
+    env: { ...process.env, HOLODULE_FERRETDB_VERSION: FERRETDB_VERSION, HOLODULE_CACHE_DIR: cacheDir() },
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
   });
