@@ -24,6 +24,10 @@ export interface Config {
     user: string | undefined;
     password: string | undefined;
     database: string;
+    /** Longest a request waits on MongoDB before it is answered 503 (also the driver's selection/connect timeouts). */
+    timeoutMs: number;
+    /** True when HOLODULE_MONGODB_TIMEOUT_MS was set: it then wins over timeouts given in the URL. */
+    timeoutExplicit: boolean;
   };
   jwt: {
     /** Undefined: the embedded default generates one and keeps it in the data directory. */
@@ -192,6 +196,8 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     throw new ConfigError('JWT_AUTH_URL_RULE', `expected a path like /auth, got "${authUrlRule}"`);
   }
 
+  const mongo = mongoSettings(env, store);
+
   return {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 5000, 0, 65535),
@@ -201,13 +207,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     store,
     sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),
     sampleData: boolean(env, 'HOLODULE_SAMPLE_DATA', true),
-    mongo: {
-      url: text(env, 'MONGODB_URL'),
-      host: text(env, 'MONGODB_HOST'),
-      user: text(env, 'MONGODB_USER'),
-      password: env.MONGODB_PASSWORD === '' ? undefined : env.MONGODB_PASSWORD,
-      database: text(env, 'HOLODULE_MONGODB_DATABASE') ?? 'holoduledb',
-    },
+    mongo,
     jwt: {
       secret,
       allowWeakSecret,
@@ -236,5 +236,51 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     },
     shutdownTimeoutMs: integer(env, 'HOLODULE_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     collector: collectorConfig(env),
+  };
+}
+
+// MongoDB's rules for database names, minus what would make a file name or shell quoting awkward.
+const MONGO_DATABASE_NAME = /^[A-Za-z0-9_-]{1,63}$/;
+
+/** The database a MongoDB connection string names in its path, if any. */
+export function mongoUrlDatabase(url: string): string | undefined {
+  const path = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
+  return path ? decodeURIComponent(path) : undefined;
+}
+
+function mongoSettings(env: Env, store: StoreKind): Config['mongo'] {
+  const url = text(env, 'MONGODB_URL');
+  const host = text(env, 'MONGODB_HOST');
+  const user = text(env, 'MONGODB_USER');
+  const password = env.MONGODB_PASSWORD === '' ? undefined : env.MONGODB_PASSWORD;
+  // As MongoDB's own tools read a connection string: its path names the database.
+  const database = text(env, 'HOLODULE_MONGODB_DATABASE') ?? (url ? mongoUrlDatabase(url) : undefined) ?? 'holoduledb';
+  if (url !== undefined && !/^mongodb(\+srv)?:\/\/[^/?]+/.test(url)) {
+    throw new ConfigError('MONGODB_URL', 'expected a connection string like mongodb://host:27017/?replicaSet=rs0');
+  }
+  // One way to say where the database is: two could silently disagree.
+  if (url !== undefined && (host !== undefined || user !== undefined)) {
+    throw new ConfigError('MONGODB_URL', 'set either MONGODB_URL (credentials inside it) or MONGODB_HOST/MONGODB_USER/MONGODB_PASSWORD, not both');
+  }
+  if (host !== undefined && /[/@?]/.test(host)) {
+    throw new ConfigError('MONGODB_HOST', `expected host:port (or a comma-separated list), got "${host}"; use MONGODB_URL for a full connection string`);
+  }
+  if (password !== undefined && user === undefined) throw new ConfigError('MONGODB_USER', 'MONGODB_PASSWORD is set but MONGODB_USER is not');
+  if (user !== undefined && password === undefined) throw new ConfigError('MONGODB_PASSWORD', 'MONGODB_USER is set but MONGODB_PASSWORD is not');
+  if (store === 'mongodb' && url === undefined && host === undefined) {
+    throw new ConfigError('HOLODULE_STORE', 'is mongodb but neither MONGODB_URL nor MONGODB_HOST is set');
+  }
+  if (!MONGO_DATABASE_NAME.test(database)) {
+    const variable = text(env, 'HOLODULE_MONGODB_DATABASE') === undefined ? 'MONGODB_URL' : 'HOLODULE_MONGODB_DATABASE';
+    throw new ConfigError(variable, `expected a database name of letters, digits, _ or - (at most 63), got "${database}"`);
+  }
+  return {
+    url,
+    host,
+    user,
+    password,
+    database,
+    timeoutMs: integer(env, 'HOLODULE_MONGODB_TIMEOUT_MS', 5000, 100, 600000),
+    timeoutExplicit: text(env, 'HOLODULE_MONGODB_TIMEOUT_MS') !== undefined,
   };
 }

@@ -12,7 +12,8 @@ export interface CommandContext {
 
 export async function withStore<T>(fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = await openStore(config);
+  // A command gives up after a few tries rather than wait forever for a database that is not there.
+  const store = await openStore(config, { maxAttempts: 3 });
   try {
     return await fn({ config, store, hasher: await createPasswordHasher(config.passwords) });
   } finally {

@@ -2,9 +2,12 @@
 // holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
 import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
+import { MongoDataError } from '../store/mongo/indexes.js';
+import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
 import { collectCommand } from './collect-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
 import { userCommand } from './user-command.js';
@@ -19,6 +22,8 @@ usage:
   holodule user remove NAME         remove a user
   holodule user role NAME admin|user  set a user's role
   holodule import FILE              load streams and users from JSON or mongoexport files (- for stdin)
+  holodule migrate --from SOURCE --to TARGET
+                                    copy users and streams between stores: a SQLite path or a mongodb:// URL
   holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
   holodule keys list                list the signing keys in the store
   holodule collect                  read the schedule page(s) (and YouTube) into the store once
@@ -29,6 +34,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   serve: serveCommand,
   user: userCommand,
   import: importCommand,
+  migrate: migrateCommand,
   keys: keysCommand,
   collect: collectCommand,
 };
@@ -51,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
 function messageOf(err: unknown): { text: string; code: number } {
   if (err instanceof UsageError) return { text: err.message, code: 2 };
   if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
+  if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
   if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return { text: `port already in use: ${(err as Error).message}`, code: 1 };

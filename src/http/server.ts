@@ -27,7 +27,8 @@ export function createLogger(config: Config): Logger {
 
 export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
   const signing = resolveSigningSecret(config);
-  const store = await openStore(config);
+  // While MongoDB is unreachable at start-up, one warning per retry instead of a crash loop.
+  const store = await openStore(config, { log: (line) => log.warn(line) });
   try {
     const passwords = await createPasswordHasher(config.passwords);
     if (signing?.source === 'generated') {

@@ -1,11 +1,12 @@
 // Chooses and opens the configured store.
-import { ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
+import { openMongoStore, type OpenMongoOptions } from './mongo/mongo-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './types.js';
 
-export async function openStore(config: Config): Promise<Store> {
-  if (config.store === 'mongodb') {
-    throw new ConfigError('HOLODULE_STORE', 'the MongoDB store is not part of this build yet');
-  }
+export type OpenStoreOptions = OpenMongoOptions;
+
+export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
+  if (config.store === 'mongodb') return openMongoStore(config.mongo, options);
   return new SqliteStore(config.sqlitePath);
 }

@@ -41,7 +41,11 @@ export interface StreamStore {
   findByVideoId(videoId: string): Promise<Stream | null>;
   /** The streams with any of these video ids, in no particular order (the collector's one lookup per run). */
   findByVideoIds(videoIds: string[]): Promise<Stream[]>;
-  /** Inserts or replaces streams by `key`, all or nothing. `extra` is merged into what is stored. */
+  /**
+   * Inserts or replaces streams by `key`; `extra` is merged into what is stored. Idempotent, so a re-run
+   * converges. SQLite writes the batch all or nothing; MongoDB writes each stream on its own (no
+   * multi-document transaction, which a standalone server lacks), so a failure part-way leaves a prefix.
+   */
   upsertMany(streams: Stream[]): Promise<UpsertCounts>;
   /**
    * Re-keys a rescheduled stream in one step, so it never exists under both keys: the stream stored under

@@ -72,6 +72,18 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.streams.count(), 2);
       }));
 
+    it('counts a key given twice in one upsert like two upserts in a row', () =>
+      withStore(async (sut) => {
+        const a = makeStream('20201209 100000');
+        assert.deepEqual(await sut.streams.upsertMany([a, { ...a, title: 'second' }, { ...a, title: 'second' }]), {
+          inserted: 1,
+          updated: 1,
+          unchanged: 1,
+        });
+        assert.equal((await sut.streams.findByKey(a.key))?.title, 'second');
+        assert.equal(await sut.streams.count(), 1);
+      }));
+
     it('merges extra fields on upsert instead of dropping the ones already stored', () =>
       withStore(async (sut) => {
         const s = makeStream('20201209 100000', { extra: { first_seen: '2020-12-01T00:00:00Z' } });

@@ -1,10 +1,12 @@
-// A real holodule on a random loopback port, on a real SQLite file in a temp directory.
+// A real holodule on a random loopback port, on a real SQLite file in a temp directory, or on a fresh
+// MongoDB database when HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so).
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/http/server.js';
 import type { Store } from '../../src/store/types.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
+import { testMongo } from './mongo-server.js';
 import { makeTempDir } from './temp-dir.js';
 import pino from 'pino';
 
@@ -29,8 +31,36 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** The store the HTTP tests run on in this process. */
+export const TEST_STORE: 'sqlite' | 'mongodb' = process.env.HOLODULE_TEST_STORE === 'mongodb' ? 'mongodb' : 'sqlite';
+
+/** The MongoDB database of each data directory: a second server on the same directory shares the first's store. */
+const mongoDatabases = new Map<string, string>();
+
+/**
+ * For the MongoDB run: settings that point at a fresh database (or, for a second server on the same data
+ * directory, the first one's), and how to drop it afterwards (only the server that made it drops it).
+ */
+async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (TEST_STORE === 'sqlite') return { env: {}, drop: async () => {} };
+  const mongo = await testMongo();
+  if (!mongo) throw new Error('HOLODULE_TEST_STORE=mongodb but there is no MongoDB server to test on');
+  const shared = mongoDatabases.get(dataDir);
+  const database = shared ?? mongo.freshDatabaseName();
+  mongoDatabases.set(dataDir, database);
+  return {
+    env: { HOLODULE_STORE: 'mongodb', MONGODB_URL: mongo.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '2000' },
+    drop: async () => {
+      if (shared !== undefined) return;
+      mongoDatabases.delete(dataDir);
+      await mongo.dropDatabase(database);
+    },
+  };
+}
+
 export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
+  const store = await storeEnv(dir.path);
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -46,6 +76,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     HOLODULE_SAMPLE_DATA: 'false',
     // Tests never reach the real schedule site.
     HOLODULE_COLLECT_INTERVAL: '0',
+    ...store.env,
     ...env,
   });
   const server = await startServer(config, pino({ level: 'info' }, sink));
@@ -86,6 +117,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     },
     async close() {
       await server.close();
+      await store.drop();
       dir.remove();
     },
   };

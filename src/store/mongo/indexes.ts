@@ -1,0 +1,124 @@
+// The indexes holodule needs, created on start. Existing data that breaks a unique one stops start-up
+// with the offending documents named, before any index is created (so nothing changes).
+import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
+import { AUTH_COLLECTIONS } from './mongo-auth.js';
+
+interface IndexPlan {
+  collection: string;
+  keys: IndexSpecification;
+  unique: boolean;
+  /** For unique indexes: the field whose values must be distinct. */
+  field?: string;
+}
+
+// Default index names (`username_1`, …) so an index someone already made by hand is recognised, not doubled.
+export const INDEXES: readonly IndexPlan[] = [
+  { collection: 'users', keys: { username: 1 }, unique: true, field: 'username' },
+  { collection: 'holodules', keys: { key: 1 }, unique: true, field: 'key' },
+  // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
+  { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
+  { collection: 'holodules', keys: { video_id: 1 }, unique: false },
+  // Our own auth collections (their _id is the token id, kid or counter key, unique by itself).
+  { collection: AUTH_COLLECTIONS.refresh, keys: { family: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.refresh, keys: { expires_at: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.revoked, keys: { expires_at: 1 }, unique: false },
+  { collection: AUTH_COLLECTIONS.failures, keys: { last_at: 1 }, unique: false },
+];
+
+const SHOWN_VALUES = 10;
+const SHOWN_IDS = 5;
+
+/** Start-up cannot go on until someone fixes the data or the indexes; the message says how. */
+export class MongoDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MongoDataError';
+  }
+}
+
+interface Duplicate {
+  collection: string;
+  field: string;
+  value: unknown;
+  count: number;
+  ids: string[];
+}
+
+async function findDuplicates(db: Db, collection: string, field: string): Promise<Duplicate[]> {
+  // $push is not available everywhere (FerretDB), so group for the values, then look up their documents.
+  const groups = await db
+    .collection(collection)
+    .aggregate<{ _id: unknown; count: number }>([
+      { $group: { _id: `$${field}`, count: { $sum: 1 } } },
+      { $match: { count: { $gt: 1 } } },
+      { $sort: { _id: 1 } },
+      { $limit: SHOWN_VALUES },
+    ])
+    .toArray();
+  const found: Duplicate[] = [];
+  for (const group of groups) {
+    const value = group._id ?? null;
+    const docs = await db
+      .collection(collection)
+      .find({ [field]: value }, { projection: { _id: 1 } })
+      .limit(SHOWN_IDS)
+      .toArray();
+    found.push({ collection, field, value, count: group.count, ids: docs.map((d) => String(d._id)) });
+  }
+  return found;
+}
+
+function describeDuplicates(database: string, duplicates: Duplicate[]): string {
+  const lines = duplicates.map((d) => {
+    const value = d.value === null ? '(missing)' : JSON.stringify(d.value);
+    const more = d.count > d.ids.length ? `, …` : '';
+    return `  ${d.collection}.${d.field} ${value}: ${d.count} documents (_id ${d.ids.join(', ')}${more})`;
+  });
+  const example = duplicates[0]!;
+  return [
+    `MongoDB database "${database}" has documents that share a value holodule needs to be unique; nothing was changed:`,
+    ...lines,
+    'Keep one document per value and delete or rename the others, e.g. in mongosh:',
+    `  db.${example.collection}.deleteOne({ _id: ObjectId("${example.ids.at(-1)}") })`,
+    'then start holodule again.',
+  ].join('\n');
+}
+
+/** Checks the data for every unique index; with `create`, then creates the indexes that are missing. */
+export async function ensureIndexes(db: Db, options: { create: boolean } = { create: true }): Promise<void> {
+  const duplicates: Duplicate[] = [];
+  for (const plan of INDEXES) {
+    if (plan.unique && plan.field) duplicates.push(...(await findDuplicates(db, plan.collection, plan.field)));
+  }
+  if (duplicates.length > 0) throw new MongoDataError(describeDuplicates(db.databaseName, duplicates));
+  if (!options.create) return;
+
+  for (const plan of INDEXES) {
+    try {
+      await db.collection(plan.collection).createIndex(plan.keys, plan.unique ? { unique: true } : {});
+    } catch (err) {
+      throw indexError(db, plan, err);
+    }
+  }
+}
+
+function indexError(db: Db, plan: IndexPlan, err: unknown): unknown {
+  if (!(err instanceof MongoServerError)) return err;
+  const keys = JSON.stringify(plan.keys);
+  // 85/86: an index on these keys exists with other options or another name (e.g. a non-unique one made by hand).
+  if (err.code === 85 || err.code === 86) {
+    return new MongoDataError(
+      `MongoDB database "${db.databaseName}": collection ${plan.collection} already has an index on ${keys} ` +
+        `that differs from the ${plan.unique ? 'unique ' : ''}one holodule needs; drop it ` +
+        `(db.${plan.collection}.getIndexes() shows it, db.${plan.collection}.dropIndex(NAME) removes it) and start again`,
+    );
+  }
+  // 11000: a duplicate arrived between our check and the index build.
+  if (err.code === 11000) {
+    return new MongoDataError(
+      `MongoDB database "${db.databaseName}": documents in ${plan.collection} share a ${plan.field ?? keys} value; ` +
+        'start holodule again to have them listed',
+    );
+  }
+  return err;
+}

@@ -1,0 +1,19 @@
+// The HTTP contract tests of the original API, and those of our auth state, once more on MongoDB.
+// This file is its own process; HOLODULE_TEST_STORE is set before test-server.ts is first imported.
+import { describe } from 'node:test';
+import { testMongo } from '../support/mongo-server.js';
+
+process.env.HOLODULE_TEST_STORE = 'mongodb';
+
+if (await testMongo()) {
+  describe('on MongoDB', async () => {
+    await import('./auth.test.js');
+    await import('./protected-requests.test.js');
+    await import('./holodules.test.js');
+    await import('./legacy-passwords.test.js');
+    // Ours beyond the original: sessions, keys and throttling keep their state in the store too.
+    await import('./sessions.test.js');
+    await import('./keys.test.js');
+    await import('./login-throttle.test.js');
+  });
+}
