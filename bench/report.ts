@@ -1,0 +1,122 @@
+// The results: one table for people, one JSON file for tools, and the issue's targets as ratios.
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import type { LoadSummary } from './load-driver.js';
+
+export interface RowResult {
+  id: string;
+  label: string;
+  /** What was asked, e.g. `GET /holodules/20200410 (JWT)`. */
+  request: string;
+  streams: number | null;
+  connections: number;
+  load?: LoadSummary;
+  flood?: LoadSummary;
+  peakRssBytes?: number | null;
+  /** Requests per second of each round, when the row ran more than once (the median round is reported). */
+  roundsRequestsPerSecond?: number[];
+  ratioToCeiling?: number | null;
+  skipped?: string;
+  error?: string;
+}
+
+export interface TargetResult {
+  name: string;
+  value: number | null;
+  comparison: '>=' | '<=';
+  threshold: number;
+  met: boolean | null;
+  detail: string;
+}
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  totalMemoryMB: number;
+  node: string;
+  platform: string;
+  loadAverageAtStart: number[];
+  loadAverageAtEnd?: number[];
+}
+
+export function describeMachine(): Machine {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    totalMemoryMB: Math.round(totalmem() / 2 ** 20),
+    node: process.version,
+    platform: `${platform()} ${release()}`,
+    loadAverageAtStart: loadavg().map((n) => Math.round(n * 100) / 100),
+  };
+}
+
+const byId = (rows: RowResult[], id: string) => rows.find((r) => r.id === id && r.load !== undefined);
+const rps = (row: RowResult | undefined) => row?.load?.requestsPerSecond ?? null;
+const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+const mb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? null : bytes / 2 ** 20);
+
+export function addRatios(rows: RowResult[]): void {
+  const ceiling = rps(byId(rows, 'ceiling'));
+  for (const row of rows) if (row.load) row.ratioToCeiling = ratio(row.load.requestsPerSecond, ceiling);
+}
+
+function target(name: string, value: number | null, comparison: '>=' | '<=', threshold: number, detail: string): TargetResult {
+  const met = value === null ? null : comparison === '>=' ? value >= threshold : value <= threshold;
+  return { name, value, comparison, threshold, met, detail };
+}
+
+export function evaluateTargets(rows: RowResult[]): TargetResult[] {
+  const holodule = byId(rows, 'holodule-sqlite');
+  const large = byId(rows, 'holodule-sqlite-large');
+  const idle = byId(rows, 'healthz-idle');
+  const flooded = byId(rows, 'healthz-auth-flood');
+  const holoduleRows = rows.filter((r) => r.id.startsWith('holodule') || r.id.startsWith('auth') || r.id.startsWith('healthz'));
+  const heaviest = holoduleRows.reduce<RowResult | undefined>((a, r) => ((r.peakRssBytes ?? 0) > (a?.peakRssBytes ?? 0) ? r : a), undefined);
+  return [
+    target('day query vs ceiling (req/s ratio)', ratio(rps(holodule), rps(byId(rows, 'ceiling'))), '>=', 0.7, 'holodule-sqlite ÷ ceiling'),
+    target('day query vs Express (req/s ratio)', ratio(rps(holodule), rps(byId(rows, 'express'))), '>=', 3, 'holodule-sqlite ÷ express'),
+    target('day query, large table vs main (req/s slowdown)', ratio(rps(holodule), rps(large)), '<=', 1.3, 'holodule-sqlite ÷ holodule-sqlite-large'),
+    target(
+      '/healthz p99 under /auth flood vs idle',
+      ratio(flooded?.load?.latencyMs.p99 ?? null, idle?.load?.latencyMs.p99 ?? null),
+      '<=',
+      3,
+      'healthz-auth-flood p99 ÷ healthz-idle p99',
+    ),
+    target('peak server RSS of holodule (MB)', mb(heaviest?.peakRssBytes), '<=', 200, `highest VmHWM over holodule's rows (${heaviest?.id ?? 'none'})`),
+  ];
+}
+
+const fixed = (n: number | null | undefined, digits: number) => (n === null || n === undefined ? '—' : n.toFixed(digits));
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+export function formatTable(rows: RowResult[]): string {
+  const header = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling'];
+  const lines = rows.map((r) => {
+    if (!r.load) return [r.label, r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error?.split('\n')[0] ?? ''}`, '', '', '', '', '', ''];
+    return [
+      r.label,
+      fixed(r.load.requestsPerSecond, 0),
+      fixed(r.load.latencyMs.p50, 2),
+      fixed(r.load.latencyMs.p99, 2),
+      String(r.load.errors),
+      String(r.load.non2xx),
+      fixed(mb(r.peakRssBytes), 0),
+      r.ratioToCeiling === null || r.ratioToCeiling === undefined ? '—' : `${r.ratioToCeiling.toFixed(r.ratioToCeiling < 0.1 ? 3 : 2)}×`,
+    ];
+  });
+  return pad([header, ...lines]);
+}
+
+export function formatTargets(targets: TargetResult[]): string {
+  return targets
+    .map((t) => {
+      const verdict = t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED';
+      return `${verdict.padEnd(12)} ${t.name}: ${fixed(t.value, 2)} (target ${t.comparison} ${t.threshold}; ${t.detail})`;
+    })
+    .join('\n');
+}

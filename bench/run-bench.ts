@@ -1,0 +1,177 @@
+// npm run bench: holodule against the ceiling and the usual alternative, on the same generated data, in one
+// run. Prints a table and the targets, writes the figures as JSON. See docs/performance.md.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/store/open-store.js';
+import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
+import { startMongoBackend } from './mongo-backend.js';
+import { fillStore, sqliteFileFor } from './prepare-data.js';
+import { addRatios, describeMachine, evaluateTargets, formatTable, formatTargets, type RowResult } from './report.js';
+import { runRow, type LoadShape, type RowSpec } from './run-row.js';
+import { BENCH_SECRET, ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const size = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+/** What holodule, the ceiling and Express must all answer for the benchmark's day. */
+function expectedDayAnswer(seed: number, dayIndex: number) {
+  const holodules = streamsOfDay(seed, dayIndex).sort((a, b) =>
+    a.datetime === b.datetime ? (a.key < b.key ? 1 : -1) : a.datetime < b.datetime ? 1 : -1,
+  );
+  return { result: holodules.length, holodules };
+}
+
+async function main(options: BenchOptions): Promise<number> {
+  const wanted = (id: string) => options.only.length === 0 || options.only.includes(id);
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const runDir = mkdtempSync(join(tmpdir(), 'holodule-bench-run-'));
+  const dataDir = options.smoke && options.dataDir === join(tmpdir(), 'holodule-bench-data') ? join(runDir, 'data') : options.dataDir;
+  mkdirSync(dataDir, { recursive: true });
+  if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const shape: LoadShape = options;
+
+  const useLarge = options.largeStreams > 0 && wanted('holodule-sqlite-large');
+  const dayIndex = benchDayIndex(useLarge ? Math.min(options.streams, options.largeStreams) : options.streams);
+  const day = dayOf(dayIndex);
+  const expectedDay = expectedDayAnswer(options.seed, dayIndex);
+  const dayPath = `/holodules/${day}`;
+  log(`holodule bench: ${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured; day ${day} (${expectedDay.result} streams)`);
+
+  const mainFile = await sqliteFileFor(dataDir, { streams: options.streams, seed: options.seed }, log);
+  const largeFile = useLarge ? await sqliteFileFor(dataDir, { streams: options.largeStreams, seed: options.seed }, log) : undefined;
+  const holoduleAt = (name: string, sqlitePath: string) =>
+    holoduleSpec(name, { store: 'sqlite', sqlitePath, dataDir: join(runDir, name), logLevel: 'warn', profileDir: options.profileDir });
+
+  const dayRow = (id: string, label: string, server: RowSpec['server'], login: boolean): RowSpec => ({
+    id,
+    label,
+    server,
+    kind: 'day',
+    dayPath,
+    expectedDay,
+    login,
+  });
+  const alternating: RowSpec[] = [
+    dayRow('ceiling', `ceiling: bare Fastify, day from memory, no auth`, ceilingSpec(mainFile, day), false),
+    dayRow('holodule-sqlite', `holodule GET day, JWT, SQLite ${size(options.streams)}`, holoduleAt('holodule-sqlite', mainFile), true),
+    dayRow('express', `Express 5 + passport-jwt, SQLite ${size(options.streams)}`, expressSpec(mainFile), true),
+  ].filter((r) => wanted(r.id));
+
+  const results = new Map<string, RowResult>();
+  const rounds = new Map<string, RowResult[]>();
+  const base = (row: RowSpec, streams: number | null, connections: number): RowResult => ({
+    id: row.id,
+    label: row.label,
+    request: row.kind === 'day' ? `GET ${dayPath}${row.login ? ' (JWT)' : ''}` : row.kind === 'auth' ? 'POST /auth' : 'GET /healthz',
+    streams,
+    connections,
+  });
+  const run = async (row: RowSpec, streams: number | null): Promise<RowResult> => {
+    const connections = row.kind === 'probe' ? options.probeConnections : options.connections;
+    log(`▶ ${row.label}`);
+    try {
+      const outcome = await runRow(row, shape, runDir);
+      const result = { ...base(row, streams, connections), ...outcome };
+      log(`  ${Math.round(outcome.load.requestsPerSecond)} req/s, p99 ${outcome.load.latencyMs.p99} ms`);
+      return result;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log(`  failed: ${message}`);
+      return { ...base(row, streams, connections), error: message };
+    }
+  };
+
+  // The rows compared by ratio take turns, in a rotating order, so a noisy minute does not fall on one of them.
+  for (let round = 0; round < options.rounds; round++) {
+    const order = alternating.map((_, i) => alternating[(i + round) % alternating.length]!);
+    for (const row of order) rounds.set(row.id, [...(rounds.get(row.id) ?? []), await run(row, row.id === 'ceiling' ? null : options.streams)]);
+  }
+  for (const [id, tries] of rounds) {
+    const measured = tries.filter((t) => t.load);
+    if (measured.length === 0) {
+      results.set(id, tries[0]!);
+      continue;
+    }
+    const figures = measured.map((t) => t.load!.requestsPerSecond);
+    const chosen = measured.find((t) => t.load!.requestsPerSecond === median(figures))!;
+    results.set(id, options.rounds > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen);
+  }
+
+  if (useLarge) {
+    const row = dayRow('holodule-sqlite-large', `holodule GET day, JWT, SQLite ${size(options.largeStreams)}`, holoduleAt('holodule-sqlite-large', largeFile!), true);
+    results.set(row.id, await run(row, options.largeStreams));
+  }
+
+  if (options.mongodb && wanted('holodule-mongodb')) {
+    const id = 'holodule-mongodb';
+    const label = `holodule GET day, JWT, MongoDB (FerretDB) ${size(options.streams)}`;
+    const backend = await startMongoBackend();
+    if ('unavailable' in backend) {
+      log(`▶ ${label}: skipped, ${backend.unavailable}`);
+      results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.connections, skipped: backend.unavailable });
+    } else {
+      try {
+        const env = { MONGODB_URL: backend.url, HOLODULE_MONGODB_DATABASE: 'holodule_bench', JWT_SECRET_KEY: BENCH_SECRET, HOLODULE_COLLECT_INTERVAL: '0' };
+        const store = await openStore(loadConfig(env));
+        try {
+          log(`writing ${options.streams} streams into MongoDB …`);
+          await fillStore(store, { streams: options.streams, seed: options.seed });
+        } finally {
+          await store.close();
+        }
+        const server = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
+        results.set(id, await run(dayRow(id, label, server, true), options.streams));
+      } finally {
+        await backend.stop();
+      }
+    }
+  }
+
+  const holodule = holoduleAt('holodule-auth', mainFile);
+  const others: RowSpec[] = [
+    { id: 'auth', label: 'holodule POST /auth (Argon2id m=19MiB t=2)', server: holodule, kind: 'auth' },
+    { id: 'healthz-idle', label: 'holodule GET /healthz, idle', server: holodule, kind: 'probe' },
+    { id: 'healthz-auth-flood', label: 'holodule GET /healthz, /auth flooded', server: holodule, kind: 'probe', underAuthFlood: true },
+  ];
+  for (const row of others.filter((r) => wanted(r.id))) results.set(row.id, await run(row, options.streams));
+
+  const order = ['ceiling', 'holodule-sqlite', 'express', 'holodule-sqlite-large', 'holodule-mongodb', 'auth', 'healthz-idle', 'healthz-auth-flood'];
+  const rows = order.map((id) => results.get(id)).filter((r): r is RowResult => r !== undefined);
+  addRatios(rows);
+  const targets = evaluateTargets(rows);
+
+  process.stdout.write(`\n${formatTable(rows)}\n\n${formatTargets(targets)}\n`);
+  const flood = results.get('healthz-auth-flood')?.flood;
+  if (flood) process.stdout.write(`(the /auth flood beside the probe: ${flood.requestsPerSecond.toFixed(0)} req/s, p99 ${flood.latencyMs.p99} ms)\n`);
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    smoke: options.smoke,
+    note: options.note ?? null,
+    machine: { ...machine, loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100) },
+    options: {
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      durationSeconds: options.durationSeconds,
+      rounds: options.rounds,
+      probeConnections: options.probeConnections,
+      probeRate: options.probeRate,
+    },
+    data: { seed: options.seed, streams: options.streams, largeStreams: useLarge ? options.largeStreams : null, day, streamsOnDay: expectedDay.result },
+    rows,
+    targets,
+  };
+  mkdirSync(dirname(options.out), { recursive: true });
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  log(`results: ${options.out}`);
+  rmSync(runDir, { recursive: true, force: true });
+  return rows.some((r) => r.error !== undefined) ? 1 : 0;
+}
+
+process.exitCode = await main(parseBenchOptions(process.argv.slice(2)));

@@ -1,0 +1,44 @@
+// How each server under test is started: holodule through its own CLI, the peers from bench/peers/.
+import { fileURLToPath } from 'node:url';
+import type { ServerSpec } from './server-process.js';
+
+export const BENCH_SECRET = 'holodule-bench-secret-not-for-production-0123456789';
+
+const script = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+export interface HolodulePlacement {
+  store: 'sqlite' | 'mongodb';
+  sqlitePath?: string;
+  mongoUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  profileDir?: string;
+}
+
+export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
+  return {
+    name,
+    args: [script('../src/cli/main.js'), 'serve'],
+    nodeFlags: at.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${at.profileDir}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`] : [],
+    env: {
+      HOLODULE_DATA_DIR: at.dataDir,
+      HOLODULE_STORE: at.store,
+      ...(at.store === 'sqlite' ? { HOLODULE_SQLITE_PATH: at.sqlitePath! } : { MONGODB_URL: at.mongoUrl!, HOLODULE_MONGODB_DATABASE: 'holodule_bench' }),
+      JWT_SECRET_KEY: BENCH_SECRET,
+      HOLODULE_SAMPLE_DATA: 'false',
+      // No schedule pages fetched from the internet in the middle of a measurement.
+      HOLODULE_COLLECT_INTERVAL: '0',
+      // Tokens must outlive a long row; the lifetime changes nothing in how a token is checked.
+      JWT_EXPIRATION_DELTA: '3600',
+      HOLODULE_LOG_LEVEL: at.logLevel,
+    },
+  };
+}
+
+export function ceilingSpec(sqlitePath: string, day: string): ServerSpec {
+  return { name: 'ceiling', args: [script('./peers/ceiling-fastify.js')], env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAY: day } };
+}
+
+export function expressSpec(sqlitePath: string): ServerSpec {
+  return { name: 'express', args: [script('./peers/express-passport.js')], env: { BENCH_SQLITE_PATH: sqlitePath, JWT_SECRET_KEY: BENCH_SECRET } };
+}

@@ -1,0 +1,68 @@
+// The benchmark harness in smoke mode (tiny data, about a second per row), so it never rots. It checks
+// behaviour only: every row ran, nothing failed, the JSON was written. It never asserts a time.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { makeTempDir } from '../support/temp-dir.js';
+
+const RUN_BENCH = fileURLToPath(new URL('../../bench/run-bench.js', import.meta.url));
+const ROWS = ['ceiling', 'holodule-sqlite', 'express', 'holodule-sqlite-large', 'holodule-mongodb', 'auth', 'healthz-idle', 'healthz-auth-flood'];
+
+interface Row {
+  id: string;
+  load?: { requestsTotal: number; errors: number; non2xx: number };
+  flood?: { requestsTotal: number; errors: number; non2xx: number };
+  peakRssBytes?: number | null;
+  skipped?: string;
+  error?: string;
+}
+
+function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RUN_BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench -- --smoke', () => {
+  it('runs every row against its own server process without an error and writes the results as JSON', { timeout: 240_000 }, async (t) => {
+    const dir = makeTempDir('holodule-bench-smoke-');
+    t.after(() => dir.remove());
+    const out = join(dir.path, 'results.json');
+
+    const run = await runBench(['--smoke', '--out', out, '--data-dir', join(dir.path, 'data')]);
+
+    assert.equal(run.code, 0, `bench exited ${run.code}:\n${run.stderr}`);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      smoke: boolean;
+      machine: { cpuModel: string; cores: number; node: string };
+      rows: Row[];
+      targets: Array<{ name: string }>;
+    };
+    assert.equal(report.smoke, true);
+    assert.equal(report.machine.node, process.version);
+    assert.ok(report.machine.cores >= 1);
+    assert.deepEqual(report.rows.map((r) => r.id), ROWS);
+    for (const row of report.rows) {
+      // Without a MongoDB server the MongoDB row is skipped with the reason; under CI there must be one.
+      if (row.id === 'holodule-mongodb' && row.skipped !== undefined && process.env.CI !== 'true') continue;
+      assert.equal(row.error, undefined, `${row.id}: ${row.error}`);
+      assert.ok(row.load && row.load.requestsTotal > 0, `${row.id} answered no request`);
+      assert.equal(row.load.errors, 0, `${row.id} had connection errors`);
+      assert.equal(row.load.non2xx, 0, `${row.id} had answers other than 2xx`);
+      if (process.platform === 'linux') assert.ok((row.peakRssBytes ?? 0) > 0, `${row.id} has no peak RSS`);
+    }
+    const flood = report.rows.find((r) => r.id === 'healthz-auth-flood')?.flood;
+    assert.ok(flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0, 'the /auth flood beside the probe did not run cleanly');
+    assert.equal(report.targets.length, 5);
+    assert.match(run.stdout, /× ceiling/);
+  });
+});
