@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
 import { DAY_QUERY_SQL, SqliteStore, dayUpperBound } from '../../src/store/sqlite/sqlite-store.js';
+import { makeStream } from '../support/streams.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { describeStoreContract } from './store-contract.js';
 
@@ -47,4 +48,60 @@ it('knows whether it created the database file', async (t) => {
   const second = new SqliteStore(path);
   assert.equal(second.info.created, false);
   await second.close();
+});
+
+it('answers a day read again with what another connection (another process) wrote since', async (t) => {
+  const dir = makeTempDir();
+  const path = join(dir.path, 'holodule.sqlite');
+  const sut = new SqliteStore(path);
+  const other = new SqliteStore(path);
+  t.after(async () => {
+    await sut.close();
+    await other.close();
+    dir.remove();
+  });
+  const first = makeStream('20201209 210000');
+  await sut.streams.upsertMany([first]);
+  assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.title), [first.title]);
+
+  const second = makeStream('20201209 220000');
+  await other.streams.upsertMany([{ ...first, title: 'renamed elsewhere' }, second]);
+
+  assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.title), [second.title, 'renamed elsewhere']);
+});
+
+it('answers a day read again with what this connection wrote since', async (t) => {
+  const dir = makeTempDir();
+  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  const stream = makeStream('20201209 210000');
+  await sut.streams.upsertMany([stream]);
+  await sut.streams.findByDay('20201209');
+
+  await sut.streams.moveStream(stream.key, { ...stream, key: 'HL0503_20201210_010000', datetime: '20201210 010000' });
+
+  assert.deepEqual(await sut.streams.findByDay('20201209'), []);
+  assert.deepEqual((await sut.streams.findByDay('20201210')).map((s) => s.key), ['HL0503_20201210_010000']);
+});
+
+it('gives every caller streams they cannot change under the next caller', async (t) => {
+  const dir = makeTempDir();
+  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  await sut.streams.upsertMany([makeStream('20201209 210000', { extra: { live: true } })]);
+  const [stream] = await sut.streams.findByDay('20201209');
+
+  assert.throws(() => {
+    (stream as { title: string }).title = 'changed';
+  }, TypeError);
+  assert.throws(() => {
+    stream!.extra!.live = false;
+  }, TypeError);
+  assert.equal((await sut.streams.findByDay('20201209'))[0]!.extra!.live, true);
 });

@@ -15,6 +15,7 @@ import type {
   User,
   UserStore,
 } from '../types.js';
+import { cachedDays } from './day-cache.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { SCHEMA_SQL } from './schema.js';
 
@@ -95,6 +96,7 @@ export class SqliteStore implements Store {
 
 function streamStore(db: Database.Database): StreamStore {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
+  const streamsOfDay = cachedDays(db, (day) => byDay.all(day, dayUpperBound(day)).map(toStream));
   const byKey = db.prepare<[string], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key = ?',
   );
@@ -162,7 +164,7 @@ function streamStore(db: Database.Database): StreamStore {
 
   return {
     async findByDay(day) {
-      return byDay.all(day, dayUpperBound(day)).map(toStream);
+      return streamsOfDay(day);
     },
     async findByKey(key) {
       const row = byKey.get(key);
