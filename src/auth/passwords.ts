@@ -1,7 +1,9 @@
 // Password hashing: Argon2id (OWASP minimum m=19 MiB, t=2, p=1 or stronger), on libuv's thread pool.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import type { Config } from '../config.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -23,7 +25,16 @@ function plainTextMatches(stored: string, password: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export async function createPasswordHasher(settings: Config['passwords']): Promise<PasswordHasher> {
+/**
+ * Hashes at once: one per core, at most libuv's default pool of 4. More only share the same cores, each with
+ * its own m (19 MiB) of memory, and crowd the event loop's thread off them, so other requests wait.
+ */
+export const defaultHashingSlots = (): number => Math.min(availableParallelism(), 4);
+
+export async function createPasswordHasher(settings: Config['passwords'], slots = defaultHashingSlots()): Promise<PasswordHasher> {
+  const limited = concurrencyLimit(slots);
+  const hash = (password: string, options: Parameters<typeof argon2Hash>[1]) => limited(() => argon2Hash(password, options));
+  const verify = (stored: string, password: string) => limited(() => argon2Verify(stored, password));
   const options = {
     algorithm: Algorithm.Argon2id,
     memoryCost: settings.argon2MemoryKiB,
