@@ -1,7 +1,7 @@
 // The day query's answers, kept until the database changes. Reading a day's 30–50 rows of text out of
 // SQLite costs ~100 µs; asking whether anything changed costs ~2 µs, and days are read far more than written.
 // `data_version` moves when any other connection commits (another process: `holodule collect`, a second
-// instance); `total_changes()` when this connection writes. Either moving empties the whole cache.
+// instance); `total_changes()` when this connection writes. Either moving empties the cache.
 import type Database from 'better-sqlite3';
 import type { Stream } from '../types.js';
 
@@ -12,27 +12,37 @@ function deepFreeze(stream: Stream): Stream {
   return Object.freeze(stream);
 }
 
-/** `load(day)` through a cache; the arrays it returns are frozen, since every caller shares them. */
+/** `load(day)` through a cache; the arrays it keeps are frozen, since every caller shares them. */
 export function cachedDays(db: Database.Database, load: (day: string) => Stream[]): (day: string) => Stream[] {
   const versionOf = db.prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version').raw();
   const days = new Map<string, Stream[]>();
+  // Days asked once and not kept yet. A day is kept when asked again: a client walking through many days once
+  // would otherwise push out the days everyone asks for and leave the garbage collector a full cache to churn.
+  const askedOnce = new Set<string>();
   let dataVersion = -1;
   let changes = -1;
 
   return (day) => {
     const [nowDataVersion, nowChanges] = versionOf.get()!;
     if (nowDataVersion !== dataVersion || nowChanges !== changes) {
+      // The days kept so far were the popular ones: they are kept again on their next miss.
+      for (const kept of days.keys()) askedOnce.add(kept);
       days.clear();
       dataVersion = nowDataVersion;
       changes = nowChanges;
     }
-    let streams = days.get(day);
-    if (streams === undefined) {
-      streams = Object.freeze(load(day).map(deepFreeze)) as Stream[];
-      // Oldest first out: Map keeps insertion order.
-      if (days.size >= MAX_DAYS) days.delete(days.keys().next().value!);
-      days.set(day, streams);
+    const kept = days.get(day);
+    if (kept !== undefined) return kept;
+    if (!askedOnce.has(day)) {
+      if (askedOnce.size >= MAX_DAYS) askedOnce.clear();
+      askedOnce.add(day);
+      return load(day);
     }
+    askedOnce.delete(day);
+    const streams = Object.freeze(load(day).map(deepFreeze)) as Stream[];
+    // Oldest first out: Map keeps insertion order.
+    if (days.size >= MAX_DAYS) days.delete(days.keys().next().value!);
+    days.set(day, streams);
     return streams;
   };
 }
