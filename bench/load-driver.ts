@@ -4,6 +4,8 @@ import autocannon from 'autocannon';
 
 export interface LoadPlan {
   url: string;
+  /** Paths asked in turn instead of the URL's (a different day each request); every connection cycles through all. */
+  paths?: string[];
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
@@ -35,6 +37,11 @@ interface Measured {
   times: Float64Array;
 }
 
+function inTurn(paths: string[]) {
+  let next = 0;
+  return (request: autocannon.Request) => ({ ...request, path: paths[next++ % paths.length]! });
+}
+
 function run(plan: LoadPlan, seconds: number): Promise<Measured> {
   let times = new Float64Array(1 << 16);
   let count = 0;
@@ -49,6 +56,7 @@ function run(plan: LoadPlan, seconds: number): Promise<Measured> {
         duration: seconds,
         timeout: plan.timeoutSeconds,
         ...(plan.overallRate === undefined ? {} : { overallRate: plan.overallRate }),
+        ...(plan.paths === undefined ? {} : { requests: [{ setupRequest: inTurn(plan.paths) }] }),
       },
       (err, result) => (err ? reject(err as Error) : resolve({ result, times: times.subarray(0, count) })),
     );

@@ -77,6 +77,13 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
     target('day query vs Express (req/s ratio)', ratio(rps(holodule), rps(byId(rows, 'express'))), '>=', 3, 'holodule-sqlite ÷ express'),
     target('day query, large table vs main (req/s slowdown)', ratio(rps(holodule), rps(large)), '<=', 1.3, 'holodule-sqlite ÷ holodule-sqlite-large'),
     target(
+      'the same without the day cache (req/s slowdown)',
+      ratio(rps(byId(rows, 'holodule-sqlite-uncached')), rps(byId(rows, 'holodule-sqlite-large-uncached'))),
+      '<=',
+      1.3,
+      'holodule-sqlite-uncached ÷ holodule-sqlite-large-uncached',
+    ),
+    target(
       '/healthz p99 under /auth flood vs idle',
       ratio(flooded?.load?.latencyMs.p99 ?? null, idle?.load?.latencyMs.p99 ?? null),
       '<=',

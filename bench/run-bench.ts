@@ -44,8 +44,9 @@ async function main(options: BenchOptions): Promise<number> {
 
   const mainFile = await sqliteFileFor(dataDir, { streams: options.streams, seed: options.seed }, log);
   const largeFile = useLarge ? await sqliteFileFor(dataDir, { streams: options.largeStreams, seed: options.seed }, log) : undefined;
-  const holoduleAt = (name: string, sqlitePath: string) =>
-    holoduleSpec(name, { store: 'sqlite', sqlitePath, dataDir: join(runDir, name), logLevel: 'warn', profileDir: options.profileDir });
+  // warn: no access log line per request (the peers write none either); the -info row shows what they cost.
+  const holoduleAt = (name: string, sqlitePath: string, logLevel = 'warn') =>
+    holoduleSpec(name, { store: 'sqlite', sqlitePath, dataDir: join(runDir, name), logLevel, profileDir: options.profileDir });
 
   const dayRow = (id: string, label: string, server: RowSpec['server'], login: boolean): RowSpec => ({
     id,
@@ -55,6 +56,18 @@ async function main(options: BenchOptions): Promise<number> {
     dayPath,
     expectedDay,
     login,
+  });
+  // More days than the store's day cache keeps (64), all complete in the smaller table: every request reads SQLite.
+  const rotatingDays = Math.min(200, Math.floor((useLarge ? Math.min(options.streams, options.largeStreams) : options.streams) / 50));
+  const rotatingRow = (id: string, label: string, server: RowSpec['server']): RowSpec => ({
+    id,
+    label,
+    server,
+    kind: 'day',
+    dayPath: `/holodules/${dayOf(0)}`,
+    expectedDay: expectedDayAnswer(options.seed, 0),
+    rotatePaths: Array.from({ length: rotatingDays }, (_, i) => `/holodules/${dayOf(i)}`),
+    login: true,
   });
   const alternating: RowSpec[] = [
     dayRow('ceiling', `ceiling: bare Fastify, day from memory, no auth`, ceilingSpec(mainFile, day), false),
@@ -67,7 +80,10 @@ async function main(options: BenchOptions): Promise<number> {
   const base = (row: RowSpec, streams: number | null, connections: number): RowResult => ({
     id: row.id,
     label: row.label,
-    request: row.kind === 'day' ? `GET ${dayPath}${row.login ? ' (JWT)' : ''}` : row.kind === 'auth' ? 'POST /auth' : 'GET /healthz',
+    request:
+      row.kind === 'day'
+        ? `GET ${row.rotatePaths ? `${row.rotatePaths.length} days in turn from ${row.dayPath}` : row.dayPath}${row.login ? ' (JWT)' : ''}`
+        : row.kind === 'auth' ? 'POST /auth' : 'GET /healthz',
     streams,
     connections,
   });
@@ -102,9 +118,21 @@ async function main(options: BenchOptions): Promise<number> {
     results.set(id, options.rounds > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen);
   }
 
+  if (wanted('holodule-sqlite-info')) {
+    const label = `holodule GET day, JWT, SQLite ${size(options.streams)}, log level info`;
+    results.set('holodule-sqlite-info', await run(dayRow('holodule-sqlite-info', label, holoduleAt('holodule-sqlite-info', mainFile, 'info'), true), options.streams));
+  }
   if (useLarge) {
     const row = dayRow('holodule-sqlite-large', `holodule GET day, JWT, SQLite ${size(options.largeStreams)}`, holoduleAt('holodule-sqlite-large', largeFile!), true);
     results.set(row.id, await run(row, options.largeStreams));
+  }
+  const uncached = [
+    { id: 'holodule-sqlite-uncached', streams: options.streams, file: mainFile },
+    ...(useLarge ? [{ id: 'holodule-sqlite-large-uncached', streams: options.largeStreams, file: largeFile! }] : []),
+  ];
+  for (const { id, streams, file } of uncached.filter((u) => wanted(u.id))) {
+    const label = `holodule GET ${rotatingDays} days in turn, SQLite ${size(streams)}`;
+    results.set(id, await run(rotatingRow(id, label, holoduleAt(id, file)), streams));
   }
 
   if (options.mongodb && wanted('holodule-mongodb')) {
@@ -140,7 +168,19 @@ async function main(options: BenchOptions): Promise<number> {
   ];
   for (const row of others.filter((r) => wanted(r.id))) results.set(row.id, await run(row, options.streams));
 
-  const order = ['ceiling', 'holodule-sqlite', 'express', 'holodule-sqlite-large', 'holodule-mongodb', 'auth', 'healthz-idle', 'healthz-auth-flood'];
+  const order = [
+    'ceiling',
+    'holodule-sqlite',
+    'express',
+    'holodule-sqlite-info',
+    'holodule-sqlite-large',
+    'holodule-sqlite-uncached',
+    'holodule-sqlite-large-uncached',
+    'holodule-mongodb',
+    'auth',
+    'healthz-idle',
+    'healthz-auth-flood',
+  ];
   const rows = order.map((id) => results.get(id)).filter((r): r is RowResult => r !== undefined);
   addRatios(rows);
   const targets = evaluateTargets(rows);

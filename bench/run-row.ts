@@ -16,6 +16,8 @@ export interface RowSpec {
   /** The day query's path (`day` rows) and the answer every server must give to it. */
   dayPath?: string;
   expectedDay?: unknown;
+  /** Ask these days' paths in turn (more days than any cache keeps), after checking `dayPath`. */
+  rotatePaths?: string[];
   /** Log in first and send the token (holodule and Express; the ceiling has no auth). */
   login?: boolean;
   /** `probe` rows: flood /auth while probing /healthz. */
@@ -80,7 +82,13 @@ export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Pr
     let flood: LoadSummary | undefined;
     if (row.kind === 'day') {
       await checkAnswer(server.url, row.dayPath!, headers, row.expectedDay);
-      load = await driveLoad({ ...base, url: `${server.url}${row.dayPath!}`, method: 'GET', connections: shape.connections });
+      load = await driveLoad({
+        ...base,
+        url: `${server.url}${row.dayPath!}`,
+        ...(row.rotatePaths ? { paths: row.rotatePaths } : {}),
+        method: 'GET',
+        connections: shape.connections,
+      });
     } else if (row.kind === 'auth') {
       load = await driveLoad(authPlan);
     } else {

@@ -9,7 +9,19 @@ import { describe, it } from 'node:test';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const RUN_BENCH = fileURLToPath(new URL('../../bench/run-bench.js', import.meta.url));
-const ROWS = ['ceiling', 'holodule-sqlite', 'express', 'holodule-sqlite-large', 'holodule-mongodb', 'auth', 'healthz-idle', 'healthz-auth-flood'];
+const ROWS = [
+  'ceiling',
+  'holodule-sqlite',
+  'express',
+  'holodule-sqlite-info',
+  'holodule-sqlite-large',
+  'holodule-sqlite-uncached',
+  'holodule-sqlite-large-uncached',
+  'holodule-mongodb',
+  'auth',
+  'healthz-idle',
+  'healthz-auth-flood',
+];
 
 interface Row {
   id: string;
@@ -62,7 +74,7 @@ describe('npm run bench -- --smoke', () => {
     }
     const flood = report.rows.find((r) => r.id === 'healthz-auth-flood')?.flood;
     assert.ok(flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0, 'the /auth flood beside the probe did not run cleanly');
-    assert.equal(report.targets.length, 5);
+    assert.equal(report.targets.length, 6);
     assert.match(run.stdout, /× ceiling/);
   });
 });
