@@ -60,6 +60,25 @@ export interface Config {
     argon2Parallelism: number;
   };
   shutdownTimeoutMs: number;
+  collector: CollectorConfig;
+}
+
+export interface CollectorConfig {
+  /** The schedule pages to read (HOLODULE_URL, comma-separated). */
+  pageUrls: string[];
+  /** The site's JSON list, for titles when YouTube gives none; undefined: not used. */
+  listUrl: string | undefined;
+  /** YOUTUBE_API_KEY, or the original's API_KEY; undefined: no YouTube enrichment. */
+  youtubeApiKey: string | undefined;
+  youtubeApiUrl: string;
+  /** Between background runs of `holodule serve`; 0: no background collection. */
+  intervalMs: number;
+  /** Each HTTP request's whole time, body included. */
+  timeoutMs: number;
+  /** Further attempts after a failed request (network error, timeout, 5xx, 429). */
+  retries: number;
+  /** The first retry's delay; it doubles for each further retry. */
+  retryDelayMs: number;
 }
 
 /** A config problem: one line naming the variable and what is wrong. */
@@ -104,6 +123,46 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   const found = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
   if (!found) throw new ConfigError(name, `expected one of ${allowed.join(', ')}, got "${raw}"`);
   return found;
+}
+
+function httpUrl(name: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  return url.toString();
+}
+
+/** A duration: plain minutes (the page refreshes every 15), or with a unit: 90s, 15m, 1h. */
+function minutes(env: Env, name: string, fallbackMinutes: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallbackMinutes * 60_000;
+  const match = /^(\d+(?:\.\d+)?)\s*(s|m|min|h)?$/i.exec(raw);
+  if (!match) throw new ConfigError(name, `expected minutes (15) or a duration (90s, 15m, 1h), got "${raw}"`);
+  const unit = (match[2] ?? 'm').toLowerCase();
+  const ms = Math.round(Number(match[1]) * (unit === 's' ? 1000 : unit === 'h' ? 3_600_000 : 60_000));
+  if (ms !== 0 && ms < 10_000) throw new ConfigError(name, `expected 0 (off) or at least 10 seconds, got "${raw}"`);
+  if (ms > 7 * 86_400_000) throw new ConfigError(name, `expected at most a week, got "${raw}"`);
+  return ms;
+}
+
+function collectorConfig(env: Env): CollectorConfig {
+  const pages = (text(env, 'HOLODULE_URL') ?? 'https://schedule.hololive.tv/').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  if (pages.length === 0) throw new ConfigError('HOLODULE_URL', 'expected at least one schedule page URL');
+  const list = text(env, 'HOLODULE_LIST_URL') ?? 'https://schedule.hololive.tv/api/list';
+  return {
+    pageUrls: pages.map((u) => httpUrl('HOLODULE_URL', u)),
+    listUrl: list.toLowerCase() === 'off' ? undefined : httpUrl('HOLODULE_LIST_URL', list),
+    youtubeApiKey: text(env, 'YOUTUBE_API_KEY') ?? text(env, 'API_KEY'),
+    youtubeApiUrl: httpUrl('HOLODULE_YOUTUBE_API_URL', text(env, 'HOLODULE_YOUTUBE_API_URL') ?? 'https://www.googleapis.com/youtube/v3'),
+    intervalMs: minutes(env, 'HOLODULE_COLLECT_INTERVAL', 15),
+    timeoutMs: integer(env, 'HOLODULE_COLLECT_TIMEOUT_MS', 20_000, 100, 600_000),
+    retries: integer(env, 'HOLODULE_COLLECT_RETRIES', 3, 0, 10),
+    retryDelayMs: integer(env, 'HOLODULE_COLLECT_RETRY_DELAY_MS', 2_000, 0, 600_000),
+  };
 }
 
 /** Reads `.env` from `dir` when present; variables already in `env` are kept. */
@@ -176,6 +235,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
       argon2Parallelism: integer(env, 'HOLODULE_ARGON2_PARALLELISM', 1, 1, 16),
     },
     shutdownTimeoutMs: integer(env, 'HOLODULE_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    collector: collectorConfig(env),
   };
 }
 

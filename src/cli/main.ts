@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { MongoDataError } from '../store/mongo/indexes.js';
 import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
+import { collectCommand } from './collect-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -25,6 +26,7 @@ usage:
                                     copy users and streams between stores: a SQLite path or a mongodb:// URL
   holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
   holodule keys list                list the signing keys in the store
+  holodule collect                  read the schedule page(s) (and YouTube) into the store once
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -34,6 +36,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   import: importCommand,
   migrate: migrateCommand,
   keys: keysCommand,
+  collect: collectCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -39,12 +39,20 @@ export interface StreamStore {
   findByDay(day: string): Promise<Stream[]>;
   findByKey(key: string): Promise<Stream | null>;
   findByVideoId(videoId: string): Promise<Stream | null>;
+  /** The streams with any of these video ids, in no particular order (the collector's one lookup per run). */
+  findByVideoIds(videoIds: string[]): Promise<Stream[]>;
   /**
    * Inserts or replaces streams by `key`; `extra` is merged into what is stored. Idempotent, so a re-run
    * converges. SQLite writes the batch all or nothing; MongoDB writes each stream on its own (no
    * multi-document transaction, which a standalone server lacks), so a failure part-way leaves a prefix.
    */
   upsertMany(streams: Stream[]): Promise<UpsertCounts>;
+  /**
+   * Re-keys a rescheduled stream in one step, so it never exists under both keys: the stream stored under
+   * `fromKey` becomes `stream` (its `extra` merged into the old one's). Whatever was under `stream.key` is
+   * replaced, as upsertMany would. Without a stream under `fromKey`, this is an upsert of `stream`.
+   */
+  moveStream(fromKey: string, stream: Stream): Promise<UpsertOutcome>;
   count(): Promise<number>;
   /** Every stream, in key order, a page at a time (for migrate/export). */
   list(after: string | null, limit: number): Promise<Stream[]>;
@@ -111,6 +119,17 @@ export interface AuthStore {
   pruneExpired(now: number): Promise<number>;
 }
 
+/** Named leases with an expiry, so that one of several instances sharing a database does a job (the collector). */
+export interface LeaseStore {
+  /**
+   * Takes the lease for `holder` for `ttlMs`, or renews it if `holder` already holds it; a lease whose
+   * holder stopped renewing is taken over once expired. Returns whether `holder` holds it now.
+   */
+  acquire(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it (so another instance need not wait for expiry); returns whether it did. */
+  release(name: string, holder: string): Promise<boolean>;
+}
+
 export interface Health {
   ok: boolean;
   store: string;
@@ -121,6 +140,7 @@ export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly streams: StreamStore;
   readonly users: UserStore;
+  readonly leases: LeaseStore;
   readonly auth: AuthStore;
   health(): Promise<Health>;
   close(): Promise<void>;

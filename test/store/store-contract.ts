@@ -95,6 +95,67 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         });
       }));
 
+    it('finds the streams of several video ids in one call, and none for an empty list', () =>
+      withStore(async (sut) => {
+        const a = makeStream('20201209 100000', { key: 'HL0001_20201209_100000' });
+        const b = makeStream('20201209 110000', { key: 'HL0002_20201209_110000' });
+        const c = makeStream('20201209 120000', { key: 'HL0003_20201209_120000' });
+        await sut.streams.upsertMany([a, b, c]);
+
+        const found = await sut.streams.findByVideoIds([c.video_id, a.video_id, 'notstored00']);
+
+        assert.deepEqual(found.map((s) => s.key).sort(), [a.key, c.key]);
+        assert.deepEqual(await sut.streams.findByVideoIds([]), []);
+      }));
+
+    it('moves a rescheduled stream to its new key in one step, keeping its own fields', () =>
+      withStore(async (sut) => {
+        const before = makeStream('20201209 230000', { key: 'HL0503_20201209_230000', extra: { first_seen: 'then' } });
+        await sut.streams.upsertMany([before]);
+        const after = { ...before, key: 'HL0503_20201210_000000', datetime: '20201210 000000', extra: { live: false } };
+
+        assert.equal(await sut.streams.moveStream(before.key, after), 'updated');
+
+        assert.equal(await sut.streams.findByKey(before.key), null);
+        assert.deepEqual(await sut.streams.findByKey(after.key), { ...after, extra: { first_seen: 'then', live: false } });
+        assert.equal(await sut.streams.count(), 1);
+      }));
+
+    it('moving onto a key already taken replaces what was there, and moving from a missing key upserts', () =>
+      withStore(async (sut) => {
+        const old = makeStream('20201209 230000', { key: 'HL0503_20201209_230000' });
+        const occupant = makeStream('20201210 000000', { key: 'HL0503_20201210_000000' });
+        await sut.streams.upsertMany([old, occupant]);
+        const moved = { ...old, key: occupant.key, datetime: occupant.datetime };
+
+        await sut.streams.moveStream(old.key, moved);
+        const fresh = makeStream('20201211 000000', { key: 'HL0503_20201211_000000' });
+
+        assert.deepEqual(await sut.streams.findByKey(occupant.key), moved);
+        assert.equal(await sut.streams.moveStream('HL0503_20000101_000000', fresh), 'inserted');
+        assert.equal(await sut.streams.moveStream(fresh.key, fresh), 'unchanged');
+        assert.equal(await sut.streams.count(), 2);
+      }));
+
+    it('gives a lease to one holder at a time, renews it for that holder, and frees it on release', () =>
+      withStore(async (sut) => {
+        assert.equal(await sut.leases.acquire('collector', 'instance-a', 60_000), true);
+        assert.equal(await sut.leases.acquire('collector', 'instance-b', 60_000), false);
+        assert.equal(await sut.leases.acquire('collector', 'instance-a', 60_000), true);
+        assert.equal(await sut.leases.acquire('other-job', 'instance-b', 60_000), true);
+        assert.equal(await sut.leases.release('collector', 'instance-b'), false);
+        assert.equal(await sut.leases.release('collector', 'instance-a'), true);
+        assert.equal(await sut.leases.acquire('collector', 'instance-b', 60_000), true);
+      }));
+
+    it('lets another holder take over a lease whose holder stopped renewing it before it expired', () =>
+      withStore(async (sut) => {
+        // A zero lifetime has expired by the next call: the holder "died" without releasing.
+        assert.equal(await sut.leases.acquire('collector', 'instance-a', 0), true);
+        assert.equal(await sut.leases.acquire('collector', 'instance-b', 60_000), true);
+        assert.equal(await sut.leases.acquire('collector', 'instance-a', 60_000), false);
+      }));
+
     it('lists every stream in key order, a page at a time', () =>
       withStore(async (sut) => {
         const streams = ['20201201 000000', '20201202 000000', '20201203 000000'].map((d) => makeStream(d));

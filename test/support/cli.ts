@@ -10,9 +10,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Only the variables a test gives (plus PATH/HOME), so the developer's own environment never leaks in. */
+/**
+ * Only the variables a test gives (plus PATH/HOME), so the developer's own environment never leaks in.
+ * Background collection is off unless a test turns it on: tests never reach the real schedule site.
+ */
 export function cleanEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOLODULE_LOG_LEVEL: 'warn', ...env };
+  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOLODULE_LOG_LEVEL: 'warn', HOLODULE_COLLECT_INTERVAL: '0', ...env };
 }
 
 export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; stdin?: string }): Promise<CliResult> {

@@ -74,6 +74,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     HOST: '127.0.0.1',
     JWT_SECRET_KEY: TEST_SECRET,
     HOLODULE_SAMPLE_DATA: 'false',
+    // Tests never reach the real schedule site.
+    HOLODULE_COLLECT_INTERVAL: '0',
     ...store.env,
     ...env,
   });

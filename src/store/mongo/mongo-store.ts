@@ -2,9 +2,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
-import type { AuthStore, Health, Store, StreamStore, UserStore } from '../types.js';
+import type { AuthStore, Health, LeaseStore, Store, StreamStore, UserStore } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
+import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
 import { mongoUserStore } from './mongo-users.js';
@@ -15,6 +16,7 @@ export class MongoStore implements Store {
   readonly streams: StreamStore;
   readonly users: UserStore;
   readonly auth: AuthStore;
+  readonly leases: LeaseStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -24,6 +26,7 @@ export class MongoStore implements Store {
     this.streams = mongoStreamStore(db.collection('holodules'), timeoutMs);
     this.users = mongoUserStore(db.collection('users'), timeoutMs);
     this.auth = mongoAuthStore(db, timeoutMs);
+    this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
   }
 
   async health(): Promise<Health> {

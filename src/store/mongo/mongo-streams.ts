@@ -1,7 +1,7 @@
 // Streams in the original's `holodules` collection.
 import { isDeepStrictEqual } from 'node:util';
-import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
-import type { Stream, StreamStore, UpsertCounts } from '../types.js';
+import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import type { Stream, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
 import { newStreamDocument, streamFields, toStream } from './documents.js';
 import { guarded } from './unavailable.js';
 
@@ -92,6 +92,25 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     }
   }
 
+  const outcomeOf = (c: UpsertCounts): UpsertOutcome => (c.inserted > 0 ? 'inserted' : c.updated > 0 ? 'updated' : 'unchanged');
+
+  /** The stream under `fromKey` takes `stream`'s key and fields with `$set`: same `_id`, field order kept. */
+  async function moveRun(fromKey: string, stream: Stream, racesLeft: number): Promise<UpsertOutcome> {
+    const old = await guarded(timeoutMs, () => holodules.findOne({ key: fromKey }, { maxTimeMS: timeoutMs }));
+    if (!old) return outcomeOf(await upsertRun([stream], MAX_INSERT_RACES));
+    // The key index is unique: whatever holds the target key goes first, as an upsert would have replaced it.
+    await guarded(timeoutMs, () => holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }));
+    const changes = changedFields(old, streamFields(stream));
+    try {
+      await guarded(timeoutMs, () => holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }));
+    } catch (err) {
+      // Another writer took the target key between our delete and our update: clear it again.
+      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY) || racesLeft === 0) throw err;
+      return moveRun(fromKey, stream, racesLeft - 1);
+    }
+    return 'updated';
+  }
+
   return {
     findByDay(day) {
       const { filter, sort } = dayQuery(day);
@@ -108,6 +127,15 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
         const doc = await holodules.findOne({ video_id: videoId }, { ...WITHOUT_ID, sort: DAY_SORT, maxTimeMS: timeoutMs });
         return doc ? toStream(doc) : null;
       });
+    },
+    findByVideoIds(videoIds) {
+      if (videoIds.length === 0) return Promise.resolve([]);
+      return guarded(timeoutMs, async () =>
+        (await holodules.find({ video_id: { $in: videoIds } }, WITHOUT_ID).maxTimeMS(timeoutMs).toArray()).map(toStream),
+      );
+    },
+    moveStream(fromKey, stream) {
+      return fromKey === stream.key ? upsertRun([stream], MAX_INSERT_RACES).then(outcomeOf) : moveRun(fromKey, stream, MAX_INSERT_RACES);
     },
     // Each round trip has the deadline, not the whole call: a migration's large batch may take longer.
     async upsertMany(streams) {

@@ -21,6 +21,13 @@ CREATE TABLE IF NOT EXISTS users (
   extra    TEXT
 ) WITHOUT ROWID;
 
+-- expires_at: milliseconds since the epoch, by the clock of the instance that took the lease.
+CREATE TABLE IF NOT EXISTS leases (
+  name       TEXT PRIMARY KEY NOT NULL,
+  holder     TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Auth state shared by every process on this file (revocations, refresh chains, throttling, keys).
 CREATE TABLE IF NOT EXISTS revoked_tokens (
   jti        TEXT PRIMARY KEY NOT NULL,

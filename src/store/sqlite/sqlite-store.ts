@@ -3,7 +3,18 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
-import type { AuthStore, Health, Store, Stream, StreamStore, UpsertCounts, User, UserStore } from '../types.js';
+import type {
+  AuthStore,
+  Health,
+  LeaseStore,
+  Store,
+  Stream,
+  StreamStore,
+  UpsertCounts,
+  UpsertOutcome,
+  User,
+  UserStore,
+} from '../types.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { SCHEMA_SQL } from './schema.js';
 
@@ -60,6 +71,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly streams: StreamStore;
   readonly users: UserStore;
+  readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly info: SqliteStoreInfo;
   private readonly db: Database.Database;
@@ -76,6 +88,7 @@ export class SqliteStore implements Store {
     this.info = { created };
     this.streams = streamStore(this.db);
     this.users = userStore(this.db);
+    this.leases = leaseStore(this.db);
     this.auth = sqliteAuthStore(this.db);
   }
 
@@ -101,6 +114,11 @@ function streamStore(db: Database.Database): StreamStore {
   const byVideoId = db.prepare<[string], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE video_id = ? ORDER BY datetime DESC LIMIT 1',
   );
+  const byVideoIds = db.prepare<[string], StreamRow>(
+    'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules ' +
+      'WHERE video_id IN (SELECT value FROM json_each(?))',
+  );
+  const removeKey = db.prepare<[string]>('DELETE FROM holodules WHERE key = ?');
   const page = db.prepare<[string, number], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key > ? ORDER BY key LIMIT ?',
   );
@@ -114,32 +132,45 @@ function streamStore(db: Database.Database): StreamStore {
       'url = @url, description = @description, extra = @extra WHERE key = @key',
   );
 
+  const toRow = (stream: Stream, previousExtra: string | null): StreamRow => {
+    const merged = { ...parseExtra(previousExtra), ...stream.extra };
+    return {
+      key: stream.key,
+      video_id: stream.video_id,
+      datetime: stream.datetime,
+      name: stream.name,
+      title: stream.title,
+      url: stream.url,
+      description: stream.description,
+      extra: hasKeys(merged) ? JSON.stringify(merged) : null,
+    };
+  };
+
+  const upsertOne = (stream: Stream): UpsertOutcome => {
+    const existing = byKey.get(stream.key);
+    const row = toRow(stream, existing?.extra ?? null);
+    if (!existing) {
+      insert.run(row);
+      return 'inserted';
+    }
+    if (sameRow(existing, row)) return 'unchanged';
+    update.run(row);
+    return 'updated';
+  };
+
   const upsertAll = db.transaction((streams: Stream[]): UpsertCounts => {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const stream of streams) {
-      const existing = byKey.get(stream.key);
-      const merged = { ...parseExtra(existing?.extra ?? null), ...stream.extra };
-      const row = {
-        key: stream.key,
-        video_id: stream.video_id,
-        datetime: stream.datetime,
-        name: stream.name,
-        title: stream.title,
-        url: stream.url,
-        description: stream.description,
-        extra: hasKeys(merged) ? JSON.stringify(merged) : null,
-      };
-      if (!existing) {
-        insert.run(row);
-        counts.inserted++;
-      } else if (sameRow(existing, row)) {
-        counts.unchanged++;
-      } else {
-        update.run(row);
-        counts.updated++;
-      }
-    }
+    for (const stream of streams) counts[upsertOne(stream)]++;
     return counts;
+  });
+
+  const move = db.transaction((fromKey: string, stream: Stream): UpsertOutcome => {
+    const old = fromKey === stream.key ? undefined : byKey.get(fromKey);
+    if (!old) return upsertOne(stream);
+    removeKey.run(fromKey);
+    removeKey.run(stream.key);
+    insert.run(toRow(stream, old.extra));
+    return 'updated';
   });
 
   return {
@@ -154,8 +185,15 @@ function streamStore(db: Database.Database): StreamStore {
       const row = byVideoId.get(videoId);
       return row ? toStream(row) : null;
     },
+    async findByVideoIds(videoIds) {
+      if (videoIds.length === 0) return [];
+      return byVideoIds.all(JSON.stringify(videoIds)).map(toStream);
+    },
     async upsertMany(streams) {
       return upsertAll(streams);
+    },
+    async moveStream(fromKey, stream) {
+      return move(fromKey, stream);
     },
     async count() {
       return countAll.get()?.n ?? 0;
@@ -257,6 +295,25 @@ function userStore(db: Database.Database): UserStore {
         extra.token_version = (typeof extra.token_version === 'number' ? extra.token_version : 0) + 1;
       });
       return updated === null ? null : (updated.token_version as number);
+    },
+  };
+}
+
+function leaseStore(db: Database.Database): LeaseStore {
+  // Taken when free, expired, or already ours: one statement, so two instances cannot both win.
+  const take = db.prepare<{ name: string; holder: string; now: number; expires: number }>(
+    'INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @expires) ' +
+      'ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at ' +
+      'WHERE leases.holder = excluded.holder OR leases.expires_at <= @now',
+  );
+  const giveUp = db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?');
+  return {
+    async acquire(name, holder, ttlMs) {
+      const now = Date.now();
+      return take.run({ name, holder, now, expires: now + ttlMs }).changes === 1;
+    },
+    async release(name, holder) {
+      return giveUp.run(name, holder).changes === 1;
     },
   };
 }

@@ -1,0 +1,121 @@
+// One schedule card (plus what YouTube, the JSON list and the store already know) → the stream to store.
+// The rule throughout: a source that did not answer changes nothing; only answers replace stored values.
+import { isDeepStrictEqual } from 'node:util';
+import type { Stream } from '../store/types.js';
+import { contractDatetime } from './japan-time.js';
+import type { ScheduleCard } from './parse-schedule-page.js';
+import type { ListedVideo } from './schedule-list-client.js';
+import type { YouTubeVideo } from './youtube-client.js';
+import { watchUrl } from './youtube-url.js';
+
+export type YouTubeAnswer = { kind: 'found'; video: YouTubeVideo } | { kind: 'missing' } | { kind: 'none' };
+
+export interface StreamSources {
+  card: ScheduleCard;
+  /** The page the card was read from. */
+  source: string;
+  code: string;
+  codeGenerated: boolean;
+  existing: Stream | undefined;
+  youtube: YouTubeAnswer;
+  listed: ListedVideo | undefined;
+}
+
+/** Timestamps of our own, left out when deciding whether anything changed. */
+const BOOKKEEPING = new Set(['first_seen', 'last_updated']);
+
+/** The original's cleanup: CR, LF and both quote marks removed, then the first 100 characters (code points). */
+export function cleanDescription(text: string): string {
+  return Array.from(text.replace(/[\r\n"']/g, '')).slice(0, 100).join('');
+}
+
+export function streamKey(code: string, start: Date): string {
+  return `${code}_${contractDatetime(start).replace(' ', '_')}`;
+}
+
+/** The stream without bookkeeping timestamps; `extra` holds only what this run knows (the store keeps the rest). */
+export function buildStream(s: StreamSources): Stream {
+  const { card, existing, youtube } = s;
+  const found = youtube.kind === 'found' ? youtube.video : undefined;
+  const stored = existing?.extra ?? {};
+  const extra: Record<string, unknown> = {
+    start_utc: card.start.toISOString(),
+    live: card.live,
+    thumbnail: card.thumbnail,
+    talent_icon: card.talentIcon,
+    collaborators: card.collaboratorIcons,
+    talent_code_generated: s.codeGenerated,
+    source: s.source,
+    disappeared_at: null,
+  };
+  const liveStatus = liveStatusOf(card, youtube, stored);
+  if (liveStatus !== undefined) extra.live_status = liveStatus;
+  if (found) {
+    extra.youtube = {
+      status: 'ok',
+      channel_id: found.channelId,
+      channel_title: found.channelTitle,
+      published_at: found.publishedAt,
+      live_broadcast_content: found.liveBroadcastContent,
+      scheduled_start: found.scheduledStartTime,
+      actual_start: found.actualStartTime,
+      actual_end: found.actualEndTime,
+    };
+  } else if (youtube.kind === 'missing') {
+    // Private or deleted: say so, and keep every value learnt while it was visible.
+    extra.youtube = { ...(isRecord(stored.youtube) ? stored.youtube : {}), status: 'unavailable' };
+  }
+  return {
+    key: streamKey(s.code, card.start),
+    video_id: card.videoId,
+    datetime: contractDatetime(card.start),
+    name: card.name,
+    title: found?.title || existing?.title || s.listed?.title || '',
+    url: watchUrl(card.videoId),
+    description: found ? cleanDescription(found.description) : (existing?.description ?? ''),
+    extra,
+  };
+}
+
+/** YouTube's word when it answered; otherwise the page's red border; nothing when the stored value stands. */
+function liveStatusOf(card: ScheduleCard, youtube: YouTubeAnswer, stored: Record<string, unknown>): string | undefined {
+  if (youtube.kind === 'found') {
+    const v = youtube.video;
+    if (v.actualEndTime) return 'completed';
+    if (v.actualStartTime) return 'live';
+    return v.liveBroadcastContent;
+  }
+  if (youtube.kind === 'missing') return 'unavailable';
+  if (isRecord(stored.youtube) && stored.youtube.status === 'ok' && isFinal(stored.live_status)) return undefined;
+  if (card.live) return 'live';
+  // The border went away: it was live, so it is over. Any other stored status stands until a source says more.
+  if (stored.live_status === 'live') return 'completed';
+  return typeof stored.live_status === 'string' ? undefined : 'upcoming';
+}
+
+const isFinal = (status: unknown): boolean => status === 'completed' || status === 'none';
+
+/** Nothing left to learn from YouTube: it answered, and the stream is over (or was never live). */
+export function isComplete(stream: Stream | undefined): boolean {
+  const extra = stream?.extra;
+  return !!extra && isRecord(extra.youtube) && extra.youtube.status === 'ok' && isFinal(extra.live_status) && stream.title !== '';
+}
+
+/** Whether storing `next` over `existing` would change anything but bookkeeping. */
+export function sameContent(existing: Stream, next: Stream): boolean {
+  if (
+    existing.key !== next.key ||
+    existing.video_id !== next.video_id ||
+    existing.datetime !== next.datetime ||
+    existing.name !== next.name ||
+    existing.title !== next.title ||
+    existing.url !== next.url ||
+    existing.description !== next.description
+  ) {
+    return false;
+  }
+  const stored = existing.extra ?? {};
+  return Object.entries(next.extra ?? {}).every(([k, v]) => BOOKKEEPING.has(k) || isDeepStrictEqual(stored[k], v));
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
