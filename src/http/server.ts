@@ -7,6 +7,7 @@ import { startAuthMaintenance } from '../auth/auth-maintenance.js';
 import { loadKeyring } from '../auth/keyring.js';
 import { createTokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import { startCollectScheduler, type CollectScheduler } from '../collector/collect-scheduler.js';
 import { initialiseNewDatabase } from '../domain/first-run.js';
 import { openStore } from '../store/open-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -17,7 +18,9 @@ export interface RunningServer {
   app: FastifyInstance;
   store: Store;
   url: string;
-  /** Finishes in-flight requests, then closes the database. */
+  /** Background collection (off when HOLODULE_COLLECT_INTERVAL=0). */
+  collector: CollectScheduler;
+  /** Stops collecting, finishes in-flight requests, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -54,11 +57,14 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     app.addHook('onClose', async () => maintenance.stop());
     const url = await app.listen({ host: config.host, port: config.port });
     log.info({ url, store: store.kind, algorithm: config.jwt.algorithm, kid: keyring.signing().kid }, 'holodule is serving');
+    const collector = startCollectScheduler({ store, config: config.collector, log });
     return {
       app,
       store,
       url,
+      collector,
       async close() {
+        await collector.stop();
         await app.close();
         await store.close();
       },

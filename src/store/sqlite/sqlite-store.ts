@@ -23,23 +23,10 @@ export const DAY_QUERY_SQL =
   'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules ' +
   'WHERE datetime >= ? AND datetime < ? ORDER BY datetime DESC, key DESC';
 
-interface StreamRow {
-  key: string;
-  video_id: string;
-  datetime: string;
-  name: string;
-  title: string;
-  url: string;
-  description: string;
-  extra: string | null;
-}
+/** A row of `holodules`: the contract's fields as columns, ours as JSON. */
+type StreamRow = Omit<Stream, 'extra'> & { extra: string | null };
 
-interface UserRow {
-  id: string;
-  username: string;
-  password: string;
-  extra: string | null;
-}
+type UserRow = Omit<User, 'extra'> & { extra: string | null };
 
 const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
   json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
