@@ -3,10 +3,19 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { MongoUnreachableError, openMongoStore } from '../../src/store/mongo/mongo-store.js';
+import type { Store } from '../../src/store/types.js';
 import { mongoSettings, testMongo, type TestMongo } from '../support/mongo-server.js';
 import { makeStream } from '../support/streams.js';
 
 const mongo = await testMongo();
+
+/** Asks the store's health until it is back (each ask waits on the driver, up to the timeout), a bounded number of times. */
+async function untilHealthy(sut: Store): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    if ((await sut.health()).ok) return;
+  }
+  assert.fail('the store did not recover by itself');
+}
 
 const isServiceUnavailable = (err: unknown): boolean => {
   assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
@@ -40,8 +49,9 @@ function describeFaults(server: TestMongo): void {
         await server.start();
       }
 
+      // On a busy machine the driver may need a heartbeat or two to see the server again.
+      await untilHealthy(sut);
       assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.key), [stream.key]);
-      assert.deepEqual(await sut.health(), { ok: true, store: 'mongodb' });
     });
 
     it('answers 503 when the database stops answering on open connections, instead of waiting for it', async (t) => {
@@ -59,6 +69,7 @@ function describeFaults(server: TestMongo): void {
         server.thaw();
       }
 
+      await untilHealthy(sut);
       assert.deepEqual(await sut.streams.findByKey(stream.key), stream);
     });
 

@@ -133,6 +133,19 @@ function describeMongoSpecifics(server: TestMongo): void {
       assert.doesNotMatch(winning, /"stage":"SORT"/);
     });
 
+    it('starts again on a database it set up before, with its data and without doubling an index', async (t) => {
+      const { db, name } = await rawDatabase(server, t);
+      const first = await openMongoStore(mongoSettings(server.url, name));
+      await first.users.create({ id: '1', username: 'user01', password: 'p' });
+      await first.close();
+
+      const sut = await openMongoStore(mongoSettings(server.url, name));
+      t.after(() => sut.close());
+
+      assert.equal((await sut.users.findByUsername('user01'))?.id, '1');
+      assert.deepEqual((await db.collection('users').indexes()).map((i) => i.name), ['_id_', 'username_1']);
+    });
+
     it('refuses to start on duplicate usernames and stream keys, names the documents, and creates no index', async (t) => {
       const { db, name } = await rawDatabase(server, t);
       const [first, second] = [new ObjectId(), new ObjectId()];

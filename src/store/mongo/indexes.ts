@@ -68,6 +68,18 @@ async function findDuplicates(db: Db, collection: string, field: string): Promis
   return found;
 }
 
+const NAMESPACE_NOT_FOUND = 26;
+
+async function hasIndex(db: Db, plan: IndexPlan): Promise<boolean> {
+  try {
+    const indexes = await db.collection(plan.collection).indexes();
+    return indexes.some((i) => JSON.stringify(i.key) === JSON.stringify(plan.keys) && (i.unique === true) === plan.unique);
+  } catch (err) {
+    if (err instanceof MongoServerError && err.code === NAMESPACE_NOT_FOUND) return false;
+    throw err;
+  }
+}
+
 function describeDuplicates(database: string, duplicates: Duplicate[]): string {
   const lines = duplicates.map((d) => {
     const value = d.value === null ? '(missing)' : JSON.stringify(d.value);
@@ -88,7 +100,10 @@ function describeDuplicates(database: string, duplicates: Duplicate[]): string {
 export async function ensureIndexes(db: Db, options: { create: boolean } = { create: true }): Promise<void> {
   const duplicates: Duplicate[] = [];
   for (const plan of INDEXES) {
-    if (plan.unique && plan.field) duplicates.push(...(await findDuplicates(db, plan.collection, plan.field)));
+    // Once the unique index exists there can be no duplicates: restarts skip the scan of the collection.
+    if (plan.unique && plan.field && !(await hasIndex(db, plan))) {
+      duplicates.push(...(await findDuplicates(db, plan.collection, plan.field)));
+    }
   }
   if (duplicates.length > 0) throw new MongoDataError(describeDuplicates(db.databaseName, duplicates));
   if (!options.create) return;

@@ -12,6 +12,7 @@ export function dayQuery(day: string): { filter: Document; sort: typeof DAY_SORT
   // Every datetime of that day is `day` + space + time, and `~` sorts after all of them.
   return { filter: { datetime: { $gte: day, $lt: `${day}~` } }, sort: DAY_SORT };
 }
+
 const WITHOUT_ID = { projection: { _id: 0 } } as const;
 const DUPLICATE_KEY = 11000;
 const MAX_INSERT_RACES = 3;
