@@ -21,6 +21,8 @@ export interface BenchOptions {
   /** A cap on every load row's request rate; unset: as fast as the server answers (smoke: gentle, beside other tests). */
   rate: number | undefined;
   mongodb: boolean;
+  /** Connections for the MongoDB row: the test server (FerretDB) answers a few requests a second, not thousands. */
+  mongodbConnections: number;
   /** Row ids to run (all when empty). */
   only: string[];
   smoke: boolean;
@@ -45,6 +47,7 @@ export const USAGE = `npm run bench -- [flags]
   --probe-connections N, --probe-rate R   the /healthz probe (10 connections, 200 req/s)
   --rate R             cap every load row at R req/s (none; smoke 50)
   --no-mongodb         skip the MongoDB row
+  --mongodb-connections N   connections for the MongoDB row (4: FerretDB is slow, 100 would only time out)
   --only a,b           run only these rows (ids as in the JSON)
   --profile            CPU profiles of holodule's processes into bench/results/profiles/
   --data-dir DIR       where the generated SQLite files are kept between runs
@@ -74,6 +77,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'probe-rate': { type: 'string' },
       rate: { type: 'string' },
       'no-mongodb': { type: 'boolean', default: false },
+      'mongodb-connections': { type: 'string' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
@@ -102,6 +106,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     probeRate: count('probe-rate', values['probe-rate'], smoke ? 50 : 200, 1),
     rate: values.rate === undefined && !smoke ? undefined : count('rate', values.rate, 50, 1),
     mongodb: !values['no-mongodb'],
+    mongodbConnections: count('mongodb-connections', values['mongodb-connections'], smoke ? 2 : 4, 1),
     only: values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
     smoke,
     profileDir: values.profile ? join(RESULTS, 'profiles') : undefined,

@@ -108,8 +108,9 @@ export function formatTable(rows: RowResult[]): string {
     return [
       r.label,
       fixed(r.load.requestsPerSecond, 0),
-      fixed(r.load.latencyMs.p50, 2),
-      fixed(r.load.latencyMs.p99, 2),
+      // No 2xx answer, no latency to show (autocannon times only those).
+      r.load.statusCounts['2xx'] === 0 ? '—' : fixed(r.load.latencyMs.p50, 2),
+      r.load.statusCounts['2xx'] === 0 ? '—' : fixed(r.load.latencyMs.p99, 2),
       String(r.load.errors),
       String(r.load.non2xx),
       fixed(mb(r.peakRssBytes), 0),

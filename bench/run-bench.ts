@@ -87,11 +87,10 @@ async function main(options: BenchOptions): Promise<number> {
     streams,
     connections,
   });
-  const run = async (row: RowSpec, streams: number | null): Promise<RowResult> => {
-    const connections = row.kind === 'probe' ? options.probeConnections : options.connections;
+  const run = async (row: RowSpec, streams: number | null, connections = row.kind === 'probe' ? options.probeConnections : options.connections): Promise<RowResult> => {
     log(`▶ ${row.label}`);
     try {
-      const outcome = await runRow(row, shape, runDir);
+      const outcome = await runRow(row, { ...shape, connections }, runDir);
       const result = { ...base(row, streams, connections), ...outcome };
       log(`  ${Math.round(outcome.load.requestsPerSecond)} req/s, p99 ${outcome.load.latencyMs.p99} ms`);
       return result;
@@ -118,6 +117,10 @@ async function main(options: BenchOptions): Promise<number> {
     results.set(id, options.rounds > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen);
   }
 
+  if (wanted('express-secret-key')) {
+    const label = `Express, as above, secret as a KeyObject`;
+    results.set('express-secret-key', await run(dayRow('express-secret-key', label, expressSpec(mainFile, true), true), options.streams));
+  }
   if (wanted('holodule-sqlite-info')) {
     const label = `holodule GET day, JWT, SQLite ${size(options.streams)}, log level info`;
     results.set('holodule-sqlite-info', await run(dayRow('holodule-sqlite-info', label, holoduleAt('holodule-sqlite-info', mainFile, 'info'), true), options.streams));
@@ -137,11 +140,11 @@ async function main(options: BenchOptions): Promise<number> {
 
   if (options.mongodb && wanted('holodule-mongodb')) {
     const id = 'holodule-mongodb';
-    const label = `holodule GET day, JWT, MongoDB (FerretDB) ${size(options.streams)}`;
+    const label = `holodule GET day, JWT, MongoDB (FerretDB) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
     const backend = await startMongoBackend();
     if ('unavailable' in backend) {
       log(`▶ ${label}: skipped, ${backend.unavailable}`);
-      results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.connections, skipped: backend.unavailable });
+      results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.mongodbConnections, skipped: backend.unavailable });
     } else {
       try {
         const env = { MONGODB_URL: backend.url, HOLODULE_MONGODB_DATABASE: 'holodule_bench', JWT_SECRET_KEY: BENCH_SECRET, HOLODULE_COLLECT_INTERVAL: '0' };
@@ -153,7 +156,7 @@ async function main(options: BenchOptions): Promise<number> {
           await store.close();
         }
         const server = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
-        results.set(id, await run(dayRow(id, label, server, true), options.streams));
+        results.set(id, await run(dayRow(id, label, server, true), options.streams, options.mongodbConnections));
       } finally {
         await backend.stop();
       }
@@ -172,6 +175,7 @@ async function main(options: BenchOptions): Promise<number> {
     'ceiling',
     'holodule-sqlite',
     'express',
+    'express-secret-key',
     'holodule-sqlite-info',
     'holodule-sqlite-large',
     'holodule-sqlite-uncached',

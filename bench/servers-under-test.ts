@@ -39,6 +39,10 @@ export function ceilingSpec(sqlitePath: string, day: string): ServerSpec {
   return { name: 'ceiling', args: [script('./peers/ceiling-fastify.js')], env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAY: day } };
 }
 
-export function expressSpec(sqlitePath: string): ServerSpec {
-  return { name: 'express', args: [script('./peers/express-passport.js')], env: { BENCH_SQLITE_PATH: sqlitePath, JWT_SECRET_KEY: BENCH_SECRET } };
+export function expressSpec(sqlitePath: string, secretAsKey = false): ServerSpec {
+  return {
+    name: secretAsKey ? 'express-secret-key' : 'express',
+    args: [script('./peers/express-passport.js')],
+    env: { BENCH_SQLITE_PATH: sqlitePath, JWT_SECRET_KEY: BENCH_SECRET, BENCH_SECRET_AS_KEY: secretAsKey ? '1' : '0' },
+  };
 }

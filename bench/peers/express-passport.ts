@@ -1,5 +1,6 @@
 // The usual alternative: Express with passport-jwt and jsonwebtoken on the same SQLite file, written the
 // way tutorials and many production apps do it. Same routes and answers as holodule's day query and login.
+import { createSecretKey } from 'node:crypto';
 import { verify as verifyPassword } from '@node-rs/argon2';
 import Database from 'better-sqlite3';
 import express from 'express';
@@ -14,6 +15,10 @@ interface UserRow {
 }
 
 const secret = process.env.JWT_SECRET_KEY!;
+// As written, the secret is a string, and jsonwebtoken 9 turns it into a key on every verify (trying it as a
+// public key first). BENCH_SECRET_AS_KEY=1 passes a KeyObject instead: the one-line fix, for a second row.
+// (passport-jwt's types predate KeyObject; jsonwebtoken, which it hands the key to, takes one.)
+const verificationKey = process.env.BENCH_SECRET_AS_KEY === '1' ? (createSecretKey(Buffer.from(secret)) as unknown as string) : secret;
 const db = new Database(process.env.BENCH_SQLITE_PATH!);
 const findUser = db.prepare<[string], UserRow>('SELECT id, username, password FROM users WHERE username = ?');
 const findDay = db.prepare(
@@ -23,7 +28,7 @@ const findDay = db.prepare(
 
 passport.use(
   new JwtStrategy(
-    { jwtFromRequest: ExtractJwt.fromAuthHeaderWithScheme('jwt'), secretOrKey: secret, algorithms: ['HS256'] },
+    { jwtFromRequest: ExtractJwt.fromAuthHeaderWithScheme('jwt'), secretOrKey: verificationKey, algorithms: ['HS256'] },
     (payload: { identity: string }, done: (err: unknown, user?: UserRow | false) => void) => {
       const user = findUser.get(payload.identity);
       done(null, user ?? false);

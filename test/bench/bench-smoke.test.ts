@@ -13,6 +13,7 @@ const ROWS = [
   'ceiling',
   'holodule-sqlite',
   'express',
+  'express-secret-key',
   'holodule-sqlite-info',
   'holodule-sqlite-large',
   'holodule-sqlite-uncached',
