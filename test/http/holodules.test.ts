@@ -108,6 +108,20 @@ describe('GET /holodules/<date>', () => {
     const junk = await getWithToken(`${sut.url}/holodules/20201209`, token, { 'x-request-id': 'bad id\twith spaces' });
     assert.match(junk.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
+
+  it('answers a day asked again after it changed with the change, however often it was asked before', async () => {
+    const stream = makeStream('20201211 200000', { title: 'before' });
+    await sut.store.streams.upsertMany([stream]);
+    for (let i = 0; i < 3; i++) await (await get('/holodules/20201211')).arrayBuffer();
+
+    await sut.store.streams.upsertMany([{ ...stream, title: 'after' }]);
+    const res = await get('/holodules/20201211');
+
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
+    const body = (await res.json()) as { holodules: Array<{ title: string }> };
+    assert.deepEqual(body.holodules.map((s) => s.title), ['after']);
+  });
 });
 
 describe('server faults', () => {
