@@ -1,17 +1,24 @@
-// The MongoDB for the MongoDB row: started through bench/mongo-host.ts, stopped when the row is done.
+// The MongoDB for the MongoDB row: started through bench/mongo-host.ts, filled with the same schedule through
+// holodule's MongoDB store, stopped when the row is done.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../src/config.js';
+import { openStore } from '../src/store/open-store.js';
+import { fillStore, type DataSpec } from './prepare-data.js';
 
 const HOST = fileURLToPath(new URL('./mongo-host.js', import.meta.url));
 
 export interface MongoBackend {
   url: string;
+  database: string;
   stop(): Promise<void>;
 }
 
-/** The server, or the reason there is none. */
-export async function startMongoBackend(): Promise<MongoBackend | { unavailable: string }> {
+const DATABASE = 'holodule_bench';
+
+/** The server with `spec`'s schedule and the bench user in it, or the reason there is none. */
+export async function startMongoBackend(spec: DataSpec, log: (line: string) => void): Promise<MongoBackend | { unavailable: string }> {
   // The helper speaks node:test's TAP on stdout; only its stderr (the reason when there is no server) matters.
   const child = fork(HOST, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
@@ -29,5 +36,17 @@ export async function startMongoBackend(): Promise<MongoBackend | { unavailable:
     await stop();
     return { unavailable: message.reason ?? 'no MongoDB server' };
   }
-  return { url: message.url, stop };
+  try {
+    const store = await openStore(loadConfig({ MONGODB_URL: message.url, HOLODULE_MONGODB_DATABASE: DATABASE, HOLODULE_COLLECT_INTERVAL: '0' }));
+    try {
+      log(`writing ${spec.streams} streams into MongoDB …`);
+      await fillStore(store, spec);
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url: message.url, database: DATABASE, stop };
 }

@@ -55,6 +55,16 @@ const rps = (row: RowResult | undefined) => row?.load?.requestsPerSecond ?? null
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 const mb = (bytes: number | null | undefined) => (bytes === null || bytes === undefined ? null : bytes / 2 ** 20);
 
+/** The round with the median requests per second, with every round's figure beside it. */
+export function medianRound(tries: RowResult[]): RowResult {
+  const measured = tries.filter((t) => t.load);
+  if (measured.length === 0) return tries[0]!;
+  const figures = measured.map((t) => t.load!.requestsPerSecond);
+  const median = [...figures].sort((a, b) => a - b)[Math.floor((figures.length - 1) / 2)]!;
+  const chosen = measured.find((t) => t.load!.requestsPerSecond === median)!;
+  return tries.length > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen;
+}
+
 export function addRatios(rows: RowResult[]): void {
   const ceiling = rps(byId(rows, 'ceiling'));
   for (const row of rows) if (row.load) row.ratioToCeiling = ratio(row.load.requestsPerSecond, ceiling);

@@ -3,19 +3,16 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../src/config.js';
-import { openStore } from '../src/store/open-store.js';
 import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
 import { startMongoBackend } from './mongo-backend.js';
-import { fillStore, sqliteFileFor } from './prepare-data.js';
-import { addRatios, describeMachine, evaluateTargets, formatTable, formatTargets, type RowResult } from './report.js';
+import { sqliteFileFor } from './prepare-data.js';
+import { addRatios, describeMachine, evaluateTargets, formatTable, formatTargets, medianRound, type RowResult } from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
-import { BENCH_SECRET, ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
+import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const size = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 /** What holodule, the ceiling and Express must all answer for the benchmark's day. */
 function expectedDayAnswer(seed: number, dayIndex: number) {
@@ -106,16 +103,7 @@ async function main(options: BenchOptions): Promise<number> {
     const order = alternating.map((_, i) => alternating[(i + round) % alternating.length]!);
     for (const row of order) rounds.set(row.id, [...(rounds.get(row.id) ?? []), await run(row, row.id === 'ceiling' ? null : options.streams)]);
   }
-  for (const [id, tries] of rounds) {
-    const measured = tries.filter((t) => t.load);
-    if (measured.length === 0) {
-      results.set(id, tries[0]!);
-      continue;
-    }
-    const figures = measured.map((t) => t.load!.requestsPerSecond);
-    const chosen = measured.find((t) => t.load!.requestsPerSecond === median(figures))!;
-    results.set(id, options.rounds > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen);
-  }
+  for (const [id, tries] of rounds) results.set(id, medianRound(tries));
 
   if (wanted('express-secret-key')) {
     const label = `Express, as above, secret as a KeyObject`;
@@ -141,21 +129,13 @@ async function main(options: BenchOptions): Promise<number> {
   if (options.mongodb && wanted('holodule-mongodb')) {
     const id = 'holodule-mongodb';
     const label = `holodule GET day, JWT, MongoDB (FerretDB) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
-    const backend = await startMongoBackend();
+    const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log);
     if ('unavailable' in backend) {
       log(`▶ ${label}: skipped, ${backend.unavailable}`);
       results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.mongodbConnections, skipped: backend.unavailable });
     } else {
       try {
-        const env = { MONGODB_URL: backend.url, HOLODULE_MONGODB_DATABASE: 'holodule_bench', JWT_SECRET_KEY: BENCH_SECRET, HOLODULE_COLLECT_INTERVAL: '0' };
-        const store = await openStore(loadConfig(env));
-        try {
-          log(`writing ${options.streams} streams into MongoDB …`);
-          await fillStore(store, { streams: options.streams, seed: options.seed });
-        } finally {
-          await store.close();
-        }
-        const server = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
+        const server = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, database: backend.database, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
         results.set(id, await run(dayRow(id, label, server, true), options.streams, options.mongodbConnections));
       } finally {
         await backend.stop();
@@ -189,7 +169,8 @@ async function main(options: BenchOptions): Promise<number> {
   addRatios(rows);
   const targets = evaluateTargets(rows);
 
-  process.stdout.write(`\n${formatTable(rows)}\n\n${formatTargets(targets)}\n`);
+  const caveat = options.smoke ? `smoke run (tiny data, ${options.rate} req/s per row): it checks the harness; none of this is a measurement\n` : '';
+  process.stdout.write(`\n${caveat}${formatTable(rows)}\n\n${formatTargets(targets)}\n`);
   const flood = results.get('healthz-auth-flood')?.flood;
   if (flood) process.stdout.write(`(the /auth flood beside the probe: ${flood.requestsPerSecond.toFixed(0)} req/s, p99 ${flood.latencyMs.p99} ms)\n`);
 

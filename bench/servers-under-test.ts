@@ -10,6 +10,7 @@ export interface HolodulePlacement {
   store: 'sqlite' | 'mongodb';
   sqlitePath?: string;
   mongoUrl?: string;
+  database?: string;
   dataDir: string;
   logLevel: string;
   profileDir?: string;
@@ -23,7 +24,7 @@ export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
     env: {
       HOLODULE_DATA_DIR: at.dataDir,
       HOLODULE_STORE: at.store,
-      ...(at.store === 'sqlite' ? { HOLODULE_SQLITE_PATH: at.sqlitePath! } : { MONGODB_URL: at.mongoUrl!, HOLODULE_MONGODB_DATABASE: 'holodule_bench' }),
+      ...(at.store === 'sqlite' ? { HOLODULE_SQLITE_PATH: at.sqlitePath! } : { MONGODB_URL: at.mongoUrl!, HOLODULE_MONGODB_DATABASE: at.database! }),
       JWT_SECRET_KEY: BENCH_SECRET,
       HOLODULE_SAMPLE_DATA: 'false',
       // No schedule pages fetched from the internet in the middle of a measurement.
