@@ -111,9 +111,10 @@ function pad(cells: string[][]): string {
   return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
-export function formatTable(rows: RowResult[]): string {
-  const header = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling'];
-  const lines = rows.map((r) => {
+const HEADER = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling'];
+
+function cellsOf(rows: RowResult[]): string[][] {
+  return rows.map((r) => {
     if (!r.load) return [r.label, r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error?.split('\n')[0] ?? ''}`, '', '', '', '', '', ''];
     return [
       r.label,
@@ -127,7 +128,10 @@ export function formatTable(rows: RowResult[]): string {
       r.ratioToCeiling === null || r.ratioToCeiling === undefined ? '—' : `${r.ratioToCeiling.toFixed(r.ratioToCeiling < 0.1 ? 3 : 2)}×`,
     ];
   });
-  return pad([header, ...lines]);
+}
+
+export function formatTable(rows: RowResult[]): string {
+  return pad([HEADER, ...cellsOf(rows)]);
 }
 
 export function formatTargets(targets: TargetResult[]): string {
@@ -137,4 +141,17 @@ export function formatTargets(targets: TargetResult[]): string {
       return `${verdict.padEnd(12)} ${t.name}: ${fixed(t.value, 2)} (target ${t.comparison} ${t.threshold}; ${t.detail})`;
     })
     .join('\n');
+}
+
+/** The same table and targets in Markdown, for docs/performance.md. */
+export function formatMarkdown(rows: RowResult[], targets: TargetResult[]): string {
+  const md = [
+    `| ${HEADER.join(' | ')} |`,
+    `|${HEADER.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...cellsOf(rows).map((cells) => `| ${cells.join(' | ')} |`),
+  ];
+  const verdicts = targets.map(
+    (t) => `| ${t.name} | ${fixed(t.value, 2)} | ${t.comparison} ${t.threshold} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+  );
+  return `${md.join('\n')}\n\n| target | value | needed | verdict |\n|---|---:|---:|---|\n${verdicts.join('\n')}\n`;
 }

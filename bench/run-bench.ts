@@ -7,7 +7,7 @@ import { parseBenchOptions, type BenchOptions } from './bench-options.js';
 import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
 import { startMongoBackend } from './mongo-backend.js';
 import { sqliteFileFor } from './prepare-data.js';
-import { addRatios, describeMachine, evaluateTargets, formatTable, formatTargets, medianRound, type RowResult } from './report.js';
+import { addRatios, describeMachine, evaluateTargets, formatMarkdown, formatTable, formatTargets, medianRound, type RowResult } from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
 import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
 
@@ -194,7 +194,9 @@ async function main(options: BenchOptions): Promise<number> {
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  log(`results: ${options.out}`);
+  const markdown = options.out.replace(/\.json$/, '') + '.md';
+  writeFileSync(markdown, formatMarkdown(rows, targets));
+  log(`results: ${options.out}, ${markdown}`);
   rmSync(runDir, { recursive: true, force: true });
   return rows.some((r) => r.error !== undefined) ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 // behaviour only: every row ran, nothing failed, the JSON was written. It never asserts a time.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
@@ -46,7 +46,7 @@ function runBench(args: string[]): Promise<{ code: number | null; stdout: string
 }
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every row against its own server process without an error and writes the results as JSON', { timeout: 240_000 }, async (t) => {
+  it('runs every row against its own server process without an error and writes the results as JSON and Markdown', { timeout: 240_000 }, async (t) => {
     const dir = makeTempDir('holodule-bench-smoke-');
     t.after(() => dir.remove());
     const out = join(dir.path, 'results.json');
@@ -77,5 +77,6 @@ describe('npm run bench -- --smoke', () => {
     assert.ok(flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0, 'the /auth flood beside the probe did not run cleanly');
     assert.equal(report.targets.length, 6);
     assert.match(run.stdout, /× ceiling/);
+    assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');
   });
 });
