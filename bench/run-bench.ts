@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js';
 import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
 import { startMongoBackend } from './mongo-backend.js';
 import { sqliteFileFor } from './prepare-data.js';
@@ -201,4 +201,11 @@ async function main(options: BenchOptions): Promise<number> {
   return rows.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
-process.exitCode = await main(parseBenchOptions(process.argv.slice(2)));
+let options: BenchOptions;
+try {
+  options = parseBenchOptions(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+process.exitCode = await main(options);
