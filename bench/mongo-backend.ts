@@ -11,6 +11,8 @@ const HOST = fileURLToPath(new URL('./mongo-host.js', import.meta.url));
 
 export interface MongoBackend {
   url: string;
+  /** `FerretDB` (the test suite's) or `HOLODULE_TEST_MONGODB_URL` (a server of the user's). */
+  server: string;
   database: string;
   stop(): Promise<void>;
 }
@@ -22,8 +24,9 @@ export async function startMongoBackend(spec: DataSpec, log: (line: string) => v
   // The helper speaks node:test's TAP on stdout; only its stderr (the reason when there is no server) matters.
   const child = fork(HOST, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
-  const message = await new Promise<{ url: string | null; reason?: string }>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as { url: string | null; reason?: string }));
+  type Report = { url: string; server: string } | { url: null; reason: string };
+  const message = await new Promise<Report>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as Report));
     child.once('exit', (code, signal) => reject(new Error(`MongoDB host exited (${code ?? signal}) before reporting`)));
   });
   const stop = async () => {
@@ -34,7 +37,7 @@ export async function startMongoBackend(spec: DataSpec, log: (line: string) => v
   };
   if (message.url === null) {
     await stop();
-    return { unavailable: message.reason ?? 'no MongoDB server' };
+    return { unavailable: message.reason };
   }
   try {
     const store = await openStore(loadConfig({ MONGODB_URL: message.url, HOLODULE_MONGODB_DATABASE: DATABASE, HOLODULE_COLLECT_INTERVAL: '0' }));
@@ -48,5 +51,5 @@ export async function startMongoBackend(spec: DataSpec, log: (line: string) => v
     await stop();
     throw err;
   }
-  return { url: message.url, database: DATABASE, stop };
+  return { url: message.url, server: message.server, database: DATABASE, stop };
 }

@@ -4,7 +4,11 @@
 import { testMongo } from '../test/support/mongo-server.js';
 
 const mongo = await testMongo();
-process.send!(mongo ? { url: mongo.url } : { url: null, reason: 'no MongoDB server (FerretDB could not be built or started)' });
+process.send!(
+  mongo
+    ? { url: mongo.url, server: mongo.restartable ? 'FerretDB' : 'HOLODULE_TEST_MONGODB_URL' }
+    : { url: null, reason: 'no MongoDB server (FerretDB could not be built or started)' },
+);
 process.once('disconnect', () => {
   // Stopping the server lets the event loop drain; the helper's own after-hook then removes its directory.
   if (mongo?.restartable) void mongo.stop();

@@ -54,7 +54,8 @@ async function main(options: BenchOptions): Promise<number> {
     expectedDay,
     login,
   });
-  // More days than the store's day cache keeps (64), all complete in the smaller table: every request reads SQLite.
+  // More days than the day cache remembers (64), so none is ever kept: every request reads SQLite. All are complete
+  // in the smaller table.
   const rotatingDays = Math.min(200, Math.floor((useLarge ? Math.min(options.streams, options.largeStreams) : options.streams) / 50));
   const rotatingRow = (id: string, label: string, server: RowSpec['server']): RowSpec => ({
     id,
@@ -128,15 +129,16 @@ async function main(options: BenchOptions): Promise<number> {
 
   if (options.mongodb && wanted('holodule-mongodb')) {
     const id = 'holodule-mongodb';
-    const label = `holodule GET day, JWT, MongoDB (FerretDB) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
     const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log);
+    const server = 'server' in backend ? backend.server : 'FerretDB';
+    const label = `holodule GET day, JWT, MongoDB (${server}) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
     if ('unavailable' in backend) {
       log(`▶ ${label}: skipped, ${backend.unavailable}`);
       results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.mongodbConnections, skipped: backend.unavailable });
     } else {
       try {
-        const server = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, database: backend.database, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
-        results.set(id, await run(dayRow(id, label, server, true), options.streams, options.mongodbConnections));
+        const onMongo = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, database: backend.database, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
+        results.set(id, await run(dayRow(id, label, onMongo, true), options.streams, options.mongodbConnections));
       } finally {
         await backend.stop();
       }

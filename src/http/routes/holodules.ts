@@ -6,7 +6,7 @@ import { dayRouteSchema } from '../schemas/holodules.js';
 
 export const holoduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   // A store that caches a day hands back the same frozen array until the day changes: its answer is then
-  // serialized and UTF-8 encoded once, not on every request (for ~24 KB of Japanese text, a third of the CPU).
+  // serialized and UTF-8 encoded once, not on every request (for ~20 KB of Japanese text, a third of the CPU).
   const encodedDays = new WeakMap<Stream[], Buffer>();
 
   app.get('/holodules/:date', { schema: dayRouteSchema, onRequest: app.requireUser }, async (request, reply) => {
