@@ -11,6 +11,7 @@ export interface RowResult {
   connections: number;
   load?: LoadSummary;
   flood?: LoadSummary;
+  floodConnections?: number;
   peakRssBytes?: number | null;
   /** Requests per second of each round, when the row ran more than once (the median round is reported). */
   roundsRequestsPerSecond?: number[];

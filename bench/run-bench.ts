@@ -85,10 +85,12 @@ async function main(options: BenchOptions): Promise<number> {
     streams,
     connections,
   });
-  const run = async (row: RowSpec, streams: number | null, connections = row.kind === 'probe' ? options.probeConnections : options.connections): Promise<RowResult> => {
+  // An override is for this row's own load only: a probe's /auth flood always has the full count.
+  const run = async (row: RowSpec, streams: number | null, connectionsOverride?: number): Promise<RowResult> => {
+    const connections = connectionsOverride ?? (row.kind === 'probe' ? options.probeConnections : options.connections);
     log(`▶ ${row.label}`);
     try {
-      const outcome = await runRow(row, { ...shape, connections }, runDir);
+      const outcome = await runRow(row, connectionsOverride === undefined ? shape : { ...shape, connections: connectionsOverride }, runDir);
       const result = { ...base(row, streams, connections), ...outcome };
       log(`  ${Math.round(outcome.load.requestsPerSecond)} req/s, p99 ${outcome.load.latencyMs.p99} ms`);
       return result;

@@ -35,8 +35,9 @@ export interface LoadShape {
 
 export interface RowOutcome {
   load: LoadSummary;
-  /** The /auth flood that ran beside a probe. */
+  /** The /auth flood that ran beside a probe, and its connections. */
   flood?: LoadSummary;
+  floodConnections?: number;
   peakRssBytes: number | null;
 }
 
@@ -110,7 +111,7 @@ export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Pr
         load = await driveLoad(probe);
       }
     }
-    return { load, ...(flood ? { flood } : {}), peakRssBytes: server.peakRss() };
+    return { load, ...(flood ? { flood, floodConnections: shape.connections } : {}), peakRssBytes: server.peakRss() };
   } catch (err) {
     const tail = server.logTail(10);
     throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n--- ${row.server.name} log ---\n${tail}` : ''}`);

@@ -26,6 +26,8 @@ const ROWS = [
 
 interface Row {
   id: string;
+  connections: number;
+  floodConnections?: number;
   load?: { requestsTotal: number; errors: number; non2xx: number };
   flood?: { requestsTotal: number; errors: number; non2xx: number };
   peakRssBytes?: number | null;
@@ -74,6 +76,8 @@ describe('npm run bench -- --smoke', () => {
       if (process.platform === 'linux') assert.ok((row.peakRssBytes ?? 0) > 0, `${row.id} has no peak RSS`);
     }
     const flood = report.rows.find((r) => r.id === 'healthz-auth-flood')?.flood;
+    const flooded = report.rows.find((r) => r.id === 'healthz-auth-flood');
+    assert.equal(flooded?.floodConnections, report.rows.find((r) => r.id === 'auth')?.connections, 'the flood has as many connections as the /auth row');
     assert.ok(flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0, 'the /auth flood beside the probe did not run cleanly');
     assert.equal(report.targets.length, 6);
     assert.match(run.stdout, /× ceiling/);
