@@ -21,7 +21,7 @@ function describeFaults(server: TestMongo): void {
   describe('when MongoDB is lost while serving', () => {
     it('answers 503 Service Unavailable, reports the database down on /healthz, and recovers when it is back', async (t) => {
       const database = server.freshDatabaseName();
-      const sut = await startTestServer({ HOLODULE_STORE: 'mongodb', MONGODB_URL: server.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '1500' });
+      const sut = await startTestServer({ HOLODULE_STORE: 'mongodb', MONGODB_URL: server.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '3000' });
       t.after(async () => {
         await sut.close();
         await server.dropDatabase(database);

@@ -223,7 +223,7 @@ class ExternalServer implements TestMongo {
 
 /** The store's MongoDB settings for a test database, with a short timeout so fault tests finish quickly. */
 export function mongoSettings(url: string, database: string, env: Record<string, string> = {}): Config['mongo'] {
-  return loadConfig({ MONGODB_URL: url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '1500', ...env }).mongo;
+  return loadConfig({ MONGODB_URL: url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '4000', ...env }).mongo;
 }
 
 let shared: Promise<TestMongo | null> | undefined;
