@@ -1,9 +1,9 @@
 // A MongoDB server for tests: HOLODULE_TEST_MONGODB_URL when set, otherwise our own FerretDB on a temp
 // directory and a random loopback port (built once by scripts/build-ferretdb.sh into a cache outside the repo).
+import { freePort } from '../../bench/server-process.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,16 +61,6 @@ function ferretdbBinary(): string {
   return cached;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /** Resolves once the server answers ping (the driver waits for it); rejects if the process exits first. */
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
