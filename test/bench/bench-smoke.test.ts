@@ -1,11 +1,11 @@
 // The benchmark harness in smoke mode (tiny data, about a second per row), so it never rots. It checks
 // behaviour only: every row ran, nothing failed, the JSON was written. It never asserts a time.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { runNodeScript } from '../support/cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 const RUN_BENCH = fileURLToPath(new URL('../../bench/run-bench.js', import.meta.url));
@@ -35,17 +35,7 @@ interface Row {
   error?: string;
 }
 
-function runBench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN_BENCH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runBench = (args: string[]) => runNodeScript(RUN_BENCH, args);
 
 describe('npm run bench -- --smoke', () => {
   it('runs every row against its own server process without an error and writes the results as JSON and Markdown', { timeout: 240_000 }, async (t) => {

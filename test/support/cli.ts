@@ -18,9 +18,14 @@ export function cleanEnv(env: Record<string, string>): Record<string, string> {
   return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOLODULE_LOG_LEVEL: 'warn', HOLODULE_COLLECT_INTERVAL: '0', ...env };
 }
 
-export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; stdin?: string }): Promise<CliResult> {
+/** Runs a Node script to its end; `env` defaults to this process's own. */
+export function runNodeScript(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: cleanEnv(options.env), cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [script, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -29,6 +34,10 @@ export function runCli(args: string[], options: { env: Record<string, string>; c
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; stdin?: string }): Promise<CliResult> {
+  return runNodeScript(CLI, args, { ...options, env: cleanEnv(options.env) });
 }
 
 /** Starts `holodule serve` and resolves once it logs that it is serving, with its URL. */

@@ -103,13 +103,8 @@ class FerretDbServer implements TestMongo {
     return `test_${process.pid}_${++this.counter}`;
   }
 
-  async dropDatabase(name: string): Promise<void> {
-    const client = new MongoClient(this.url, { serverSelectionTimeoutMS: 5_000 });
-    try {
-      await client.db(name).dropDatabase();
-    } finally {
-      await client.close();
-    }
+  dropDatabase(name: string): Promise<void> {
+    return dropDatabaseAt(this.url, name);
   }
 
   async start(): Promise<void> {
@@ -193,13 +188,8 @@ class ExternalServer implements TestMongo {
   freshDatabaseName(): string {
     return `holodule_test_${process.pid}_${Date.now().toString(36)}_${++this.counter}`;
   }
-  async dropDatabase(name: string): Promise<void> {
-    const client = new MongoClient(this.url, { serverSelectionTimeoutMS: 5_000 });
-    try {
-      await client.db(name).dropDatabase();
-    } finally {
-      await client.close();
-    }
+  dropDatabase(name: string): Promise<void> {
+    return dropDatabaseAt(this.url, name);
   }
   async stop(): Promise<void> {
     throw new Error('cannot stop the server at HOLODULE_TEST_MONGODB_URL');
@@ -214,6 +204,15 @@ class ExternalServer implements TestMongo {
 /** The store's MongoDB settings for a test database, with a short timeout so fault tests finish quickly. */
 export function mongoSettings(url: string, database: string, env: Record<string, string> = {}): Config['mongo'] {
   return loadConfig({ MONGODB_URL: url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '4000', ...env }).mongo;
+}
+
+async function dropDatabaseAt(url: string, name: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db(name).dropDatabase();
+  } finally {
+    await client.close();
+  }
 }
 
 let shared: Promise<TestMongo | null> | undefined;
