@@ -7,12 +7,22 @@ import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js'
 import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
 import { startMongoBackend } from './mongo-backend.js';
 import { sqliteFileFor } from './prepare-data.js';
-import { addRatios, describeMachine, evaluateTargets, formatMarkdown, formatTable, formatTargets, medianRound, type RowResult } from './report.js';
+import {
+  addRatios,
+  describeMachine,
+  evaluateTargets,
+  formatMarkdown,
+  formatTable,
+  formatTargets,
+  medianRound,
+  type RowResult,
+} from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
 import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const size = (n: number) => (n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n));
+const size = (n: number) =>
+  n >= 1e6 && n % 1e6 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 1e3 === 0 ? `${n / 1e3}k` : String(n);
 
 /** What holodule, the ceiling and Express must all answer for the benchmark's day. */
 function expectedDayAnswer(seed: number, dayIndex: number) {
@@ -27,7 +37,8 @@ async function main(options: BenchOptions): Promise<number> {
   const machine = describeMachine();
   const startedAt = new Date();
   const runDir = mkdtempSync(join(tmpdir(), 'holodule-bench-run-'));
-  const dataDir = options.smoke && options.dataDir === join(tmpdir(), 'holodule-bench-data') ? join(runDir, 'data') : options.dataDir;
+  const dataDir =
+    options.smoke && options.dataDir === join(tmpdir(), 'holodule-bench-data') ? join(runDir, 'data') : options.dataDir;
   mkdirSync(dataDir, { recursive: true });
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const shape: LoadShape = options;
@@ -37,13 +48,23 @@ async function main(options: BenchOptions): Promise<number> {
   const day = dayOf(dayIndex);
   const expectedDay = expectedDayAnswer(options.seed, dayIndex);
   const dayPath = `/holodules/${day}`;
-  log(`holodule bench: ${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured; day ${day} (${expectedDay.result} streams)`);
+  log(
+    `holodule bench: ${options.connections} connections, ${options.warmupSeconds} s warm-up, ${options.durationSeconds} s measured; day ${day} (${expectedDay.result} streams)`,
+  );
 
   const mainFile = await sqliteFileFor(dataDir, { streams: options.streams, seed: options.seed }, log);
-  const largeFile = useLarge ? await sqliteFileFor(dataDir, { streams: options.largeStreams, seed: options.seed }, log) : undefined;
+  const largeFile = useLarge
+    ? await sqliteFileFor(dataDir, { streams: options.largeStreams, seed: options.seed }, log)
+    : undefined;
   // warn: no access log line per request (the peers write none either); the -info row shows what they cost.
   const holoduleAt = (name: string, sqlitePath: string, logLevel = 'warn') =>
-    holoduleSpec(name, { store: 'sqlite', sqlitePath, dataDir: join(runDir, name), logLevel, profileDir: options.profileDir });
+    holoduleSpec(name, {
+      store: 'sqlite',
+      sqlitePath,
+      dataDir: join(runDir, name),
+      logLevel,
+      profileDir: options.profileDir,
+    });
 
   const dayRow = (id: string, label: string, server: RowSpec['server'], login: boolean): RowSpec => ({
     id,
@@ -56,7 +77,10 @@ async function main(options: BenchOptions): Promise<number> {
   });
   // More days than the day cache remembers (64), so none is ever kept: every request reads SQLite. All are complete
   // in the smaller table.
-  const rotatingDays = Math.min(200, Math.floor((useLarge ? Math.min(options.streams, options.largeStreams) : options.streams) / 50));
+  const rotatingDays = Math.min(
+    200,
+    Math.floor((useLarge ? Math.min(options.streams, options.largeStreams) : options.streams) / 50),
+  );
   const rotatingRow = (id: string, label: string, server: RowSpec['server']): RowSpec => ({
     id,
     label,
@@ -69,7 +93,12 @@ async function main(options: BenchOptions): Promise<number> {
   });
   const alternating: RowSpec[] = [
     dayRow('ceiling', `ceiling: bare Fastify, day from memory, no auth`, ceilingSpec(mainFile, day), false),
-    dayRow('holodule-sqlite', `holodule GET day, JWT, SQLite ${size(options.streams)}`, holoduleAt('holodule-sqlite', mainFile), true),
+    dayRow(
+      'holodule-sqlite',
+      `holodule GET day, JWT, SQLite ${size(options.streams)}`,
+      holoduleAt('holodule-sqlite', mainFile),
+      true,
+    ),
     dayRow('express', `Express 5 + passport-jwt, SQLite ${size(options.streams)}`, expressSpec(mainFile), true),
   ].filter((r) => wanted(r.id));
 
@@ -81,7 +110,9 @@ async function main(options: BenchOptions): Promise<number> {
     request:
       row.kind === 'day'
         ? `GET ${row.rotatePaths ? `${row.rotatePaths.length} days in turn from ${row.dayPath}` : row.dayPath}${row.login ? ' (JWT)' : ''}`
-        : row.kind === 'auth' ? 'POST /auth' : 'GET /healthz',
+        : row.kind === 'auth'
+          ? 'POST /auth'
+          : 'GET /healthz',
     streams,
     connections,
   });
@@ -90,7 +121,11 @@ async function main(options: BenchOptions): Promise<number> {
     const connections = connectionsOverride ?? (row.kind === 'probe' ? options.probeConnections : options.connections);
     log(`▶ ${row.label}`);
     try {
-      const outcome = await runRow(row, connectionsOverride === undefined ? shape : { ...shape, connections: connectionsOverride }, runDir);
+      const outcome = await runRow(
+        row,
+        connectionsOverride === undefined ? shape : { ...shape, connections: connectionsOverride },
+        runDir,
+      );
       const result = { ...base(row, streams, connections), ...outcome };
       log(`  ${Math.round(outcome.load.requestsPerSecond)} req/s, p99 ${outcome.load.latencyMs.p99} ms`);
       return result;
@@ -104,20 +139,38 @@ async function main(options: BenchOptions): Promise<number> {
   // The rows compared by ratio take turns, in a rotating order, so a noisy minute does not fall on one of them.
   for (let round = 0; round < options.rounds; round++) {
     const order = alternating.map((_, i) => alternating[(i + round) % alternating.length]!);
-    for (const row of order) rounds.set(row.id, [...(rounds.get(row.id) ?? []), await run(row, row.id === 'ceiling' ? null : options.streams)]);
+    for (const row of order)
+      rounds.set(row.id, [
+        ...(rounds.get(row.id) ?? []),
+        await run(row, row.id === 'ceiling' ? null : options.streams),
+      ]);
   }
   for (const [id, tries] of rounds) results.set(id, medianRound(tries));
 
   if (wanted('express-secret-key')) {
     const label = `Express, as above, secret as a KeyObject`;
-    results.set('express-secret-key', await run(dayRow('express-secret-key', label, expressSpec(mainFile, true), true), options.streams));
+    results.set(
+      'express-secret-key',
+      await run(dayRow('express-secret-key', label, expressSpec(mainFile, true), true), options.streams),
+    );
   }
   if (wanted('holodule-sqlite-info')) {
     const label = `holodule GET day, JWT, SQLite ${size(options.streams)}, log level info`;
-    results.set('holodule-sqlite-info', await run(dayRow('holodule-sqlite-info', label, holoduleAt('holodule-sqlite-info', mainFile, 'info'), true), options.streams));
+    results.set(
+      'holodule-sqlite-info',
+      await run(
+        dayRow('holodule-sqlite-info', label, holoduleAt('holodule-sqlite-info', mainFile, 'info'), true),
+        options.streams,
+      ),
+    );
   }
   if (useLarge) {
-    const row = dayRow('holodule-sqlite-large', `holodule GET day, JWT, SQLite ${size(options.largeStreams)}`, holoduleAt('holodule-sqlite-large', largeFile!), true);
+    const row = dayRow(
+      'holodule-sqlite-large',
+      `holodule GET day, JWT, SQLite ${size(options.largeStreams)}`,
+      holoduleAt('holodule-sqlite-large', largeFile!),
+      true,
+    );
     results.set(row.id, await run(row, options.largeStreams));
   }
   const uncached = [
@@ -136,10 +189,24 @@ async function main(options: BenchOptions): Promise<number> {
     const label = `holodule GET day, JWT, MongoDB (${server}) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
     if ('unavailable' in backend) {
       log(`▶ ${label}: skipped, ${backend.unavailable}`);
-      results.set(id, { id, label, request: `GET ${dayPath} (JWT)`, streams: options.streams, connections: options.mongodbConnections, skipped: backend.unavailable });
+      results.set(id, {
+        id,
+        label,
+        request: `GET ${dayPath} (JWT)`,
+        streams: options.streams,
+        connections: options.mongodbConnections,
+        skipped: backend.unavailable,
+      });
     } else {
       try {
-        const onMongo = holoduleSpec(id, { store: 'mongodb', mongoUrl: backend.url, database: backend.database, dataDir: join(runDir, id), logLevel: 'warn', profileDir: options.profileDir });
+        const onMongo = holoduleSpec(id, {
+          store: 'mongodb',
+          mongoUrl: backend.url,
+          database: backend.database,
+          dataDir: join(runDir, id),
+          logLevel: 'warn',
+          profileDir: options.profileDir,
+        });
         results.set(id, await run(dayRow(id, label, onMongo, true), options.streams, options.mongodbConnections));
       } finally {
         await backend.stop();
@@ -151,7 +218,13 @@ async function main(options: BenchOptions): Promise<number> {
   const others: RowSpec[] = [
     { id: 'auth', label: 'holodule POST /auth (Argon2id m=19MiB t=2)', server: holodule, kind: 'auth' },
     { id: 'healthz-idle', label: 'holodule GET /healthz, idle', server: holodule, kind: 'probe' },
-    { id: 'healthz-auth-flood', label: 'holodule GET /healthz, /auth flooded', server: holodule, kind: 'probe', underAuthFlood: true },
+    {
+      id: 'healthz-auth-flood',
+      label: 'holodule GET /healthz, /auth flooded',
+      server: holodule,
+      kind: 'probe',
+      underAuthFlood: true,
+    },
   ];
   for (const row of others.filter((r) => wanted(r.id))) results.set(row.id, await run(row, options.streams));
 
@@ -173,10 +246,15 @@ async function main(options: BenchOptions): Promise<number> {
   addRatios(rows);
   const targets = evaluateTargets(rows);
 
-  const caveat = options.smoke ? `smoke run (tiny data, ${options.rate} req/s per row): it checks the harness; none of this is a measurement\n` : '';
+  const caveat = options.smoke
+    ? `smoke run (tiny data, ${options.rate} req/s per row): it checks the harness; none of this is a measurement\n`
+    : '';
   process.stdout.write(`\n${caveat}${formatTable(rows)}\n\n${formatTargets(targets)}\n`);
   const flood = results.get('healthz-auth-flood')?.flood;
-  if (flood) process.stdout.write(`(the /auth flood beside the probe: ${flood.requestsPerSecond.toFixed(0)} req/s, p99 ${flood.latencyMs.p99} ms)\n`);
+  if (flood)
+    process.stdout.write(
+      `(the /auth flood beside the probe: ${flood.requestsPerSecond.toFixed(0)} req/s, p99 ${flood.latencyMs.p99} ms)\n`,
+    );
 
   const report = {
     startedAt: startedAt.toISOString(),
@@ -192,7 +270,13 @@ async function main(options: BenchOptions): Promise<number> {
       probeConnections: options.probeConnections,
       probeRate: options.probeRate,
     },
-    data: { seed: options.seed, streams: options.streams, largeStreams: useLarge ? options.largeStreams : null, day, streamsOnDay: expectedDay.result },
+    data: {
+      seed: options.seed,
+      streams: options.streams,
+      largeStreams: useLarge ? options.largeStreams : null,
+      day,
+      streamsOnDay: expectedDay.result,
+    },
     rows,
     targets,
   };

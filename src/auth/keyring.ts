@@ -17,12 +17,21 @@ export interface KeyMaterial {
 export const isAsymmetric = (alg: string): boolean => alg === 'EdDSA' || alg === 'ES256';
 
 /** A kid for the configured secret: a short digest, so rotating JWT_SECRET_KEY also changes the kid. */
-const kidOfSecret = (secret: string): string => `cfg-${createHash('sha256').update(secret).digest('base64url').slice(0, 12)}`;
+const kidOfSecret = (secret: string): string =>
+  `cfg-${createHash('sha256').update(secret).digest('base64url').slice(0, 12)}`;
 
 export function generateKey(alg: JwtAlgorithm, now: number): StoredKey {
   const kid = `${now.toString(36)}-${randomUUID().slice(0, 8)}`;
   if (!isAsymmetric(alg)) {
-    return { kid, alg, secret: randomBytes(32).toString('base64url'), publicJwk: null, createdAt: now, retiredAt: null, expiresAt: null };
+    return {
+      kid,
+      alg,
+      secret: randomBytes(32).toString('base64url'),
+      publicJwk: null,
+      createdAt: now,
+      retiredAt: null,
+      expiresAt: null,
+    };
   }
   const { privateKey, publicKey } =
     alg === 'EdDSA' ? generateKeyPairSync('ed25519') : generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -44,7 +53,9 @@ function materialOf(key: StoredKey): KeyMaterial {
     kid: key.kid,
     alg: key.alg as JwtAlgorithm,
     signingKey: key.secret,
-    verificationKey: publicJwk ? createPublicKey(key.secret).export({ format: 'pem', type: 'spki' }).toString() : key.secret,
+    verificationKey: publicJwk
+      ? createPublicKey(key.secret).export({ format: 'pem', type: 'spki' }).toString()
+      : key.secret,
     publicJwk,
   };
 }
@@ -99,7 +110,11 @@ export async function loadKeyring(options: KeyringOptions): Promise<Keyring> {
       generation++;
     }
     byKid = next;
-    signingKey = active ? materialOf(active) : configured && configuredKid ? { ...configured, kid: configuredKid } : null;
+    signingKey = active
+      ? materialOf(active)
+      : configured && configuredKid
+        ? { ...configured, kid: configuredKid }
+        : null;
   }
 
   await read();

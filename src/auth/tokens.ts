@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Config } from '../config.js';
-import { AppError, jwtError } from '../errors.js';
+import { type AppError, jwtError } from '../errors.js';
 import type { Keyring, KeyMaterial } from './keyring.js';
 
 export type TokenType = 'access' | 'refresh';
@@ -56,7 +56,9 @@ function describe(err: TokenError): string {
     case TokenError.codes.invalidClaimType:
       return `The "${claim ?? 'time'}" claim must be a number`;
     case TokenError.codes.invalidClaimValue:
-      return claim === 'iss' || claim === 'aud' ? `Invalid ${claim === 'iss' ? 'issuer' : 'audience'}` : `The "${claim ?? 'time'}" claim is invalid`;
+      return claim === 'iss' || claim === 'aud'
+        ? `Invalid ${claim === 'iss' ? 'issuer' : 'audience'}`
+        : `The "${claim ?? 'time'}" claim is invalid`;
     case TokenError.codes.invalidPayload:
       return 'Invalid payload string: must be a json object';
     case 'FAST_JWT_INVALID_CRIT_HEADER':
@@ -164,8 +166,10 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
         throw invalidToken('Token is missing the "identity" claim');
       }
       const type = claims.type ?? 'access';
-      if (type !== expected) throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
-      if (claims.ver !== undefined && typeof claims.ver !== 'number') throw invalidToken('The "ver" claim must be a number');
+      if (type !== expected)
+        throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
+      if (claims.ver !== undefined && typeof claims.ver !== 'number')
+        throw invalidToken('The "ver" claim must be a number');
       return claims as unknown as TokenClaims;
     },
   };

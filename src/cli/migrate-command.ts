@@ -47,7 +47,14 @@ function location(spec: string): StoreLocation {
       open: (config, role) =>
         // A command should fail, not wait forever, when the database is not there.
         openMongoStore(
-          { ...config.mongo, url: spec, host: undefined, user: undefined, password: undefined, database: databaseOf(spec) },
+          {
+            ...config.mongo,
+            url: spec,
+            host: undefined,
+            user: undefined,
+            password: undefined,
+            database: databaseOf(spec),
+          },
           { maxAttempts: 3, readOnly: role === 'source', log: (line) => process.stderr.write(`${line}\n`) },
         ),
     };
@@ -85,12 +92,16 @@ export async function migrateCommand(args: string[]): Promise<void> {
   try {
     // An empty source is most often a mistyped path or database name: say so rather than report success.
     if ((await sourceStore.users.count()) === 0 && (await sourceStore.streams.count()) === 0) {
-      throw new AppError(404, 'Not found', `${source.display} has no users and no streams: nothing to migrate (is the name right?)`);
+      throw new AppError(
+        404,
+        'Not found',
+        `${source.display} has no users and no streams: nothing to migrate (is the name right?)`,
+      );
     }
     const targetStore = await target.open(config, 'target');
     try {
       const onProgress = progressPrinter();
-      let report;
+      let report: Awaited<ReturnType<typeof migrate>>;
       try {
         report = await migrate(sourceStore, targetStore, onProgress ? { onProgress } : {});
       } finally {

@@ -1,7 +1,7 @@
 // YouTube Data API v3 videos.list: titles, descriptions and live times, 50 ids a call (1 quota unit each).
 // One client lives as long as the process, so a refusal pauses it across runs and is logged once.
 import type { Logger } from 'pino';
-import { getText, RequestError, safeUrl, withRetries, type RequestPolicy } from './http-get.js';
+import { getText, RequestError, safeUrl, withRetries, type RequestPolicy, type TextResponse } from './http-get.js';
 
 export interface YouTubeVideo {
   id: string;
@@ -39,15 +39,30 @@ export const MAX_IDS_PER_CALL = 50;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const PROBLEMS: Record<YouTubeProblem, { firstPauseMs: number; maxPauseMs: number; message: string }> = {
-  quota: { firstPauseMs: 0, maxPauseMs: 0, message: 'YouTube API quota exceeded: no YouTube data until it resets (midnight Pacific time)' },
+  quota: {
+    firstPauseMs: 0,
+    maxPauseMs: 0,
+    message: 'YouTube API quota exceeded: no YouTube data until it resets (midnight Pacific time)',
+  },
   'rate-limit': { firstPauseMs: MINUTE, maxPauseMs: HOUR, message: 'YouTube API rate limit: backing off' },
-  key: { firstPauseMs: HOUR, maxPauseMs: 24 * HOUR, message: 'YouTube API key refused (YOUTUBE_API_KEY / API_KEY): backing off' },
-  unreachable: { firstPauseMs: 5 * MINUTE, maxPauseMs: HOUR, message: 'YouTube API unreachable (timeouts or 5xx): backing off' },
+  key: {
+    firstPauseMs: HOUR,
+    maxPauseMs: 24 * HOUR,
+    message: 'YouTube API key refused (YOUTUBE_API_KEY / API_KEY): backing off',
+  },
+  unreachable: {
+    firstPauseMs: 5 * MINUTE,
+    maxPauseMs: HOUR,
+    message: 'YouTube API unreachable (timeouts or 5xx): backing off',
+  },
   refused: { firstPauseMs: 15 * MINUTE, maxPauseMs: 6 * HOUR, message: 'YouTube API refused the request: backing off' },
 };
 
 class YouTubeError extends Error {
-  constructor(readonly problem: YouTubeProblem, detail: string) {
+  constructor(
+    readonly problem: YouTubeProblem,
+    detail: string,
+  ) {
     super(detail);
     this.name = 'YouTubeError';
   }
@@ -75,7 +90,10 @@ export class YouTubeClient {
       const batch = unique.slice(i, i + MAX_IDS_PER_CALL);
       if (this.pausedUntil) {
         for (const id of unique.slice(i)) result.unanswered.add(id);
-        this.options.log.debug({ pausedUntil: this.pausedUntil, ids: unique.length - i }, 'YouTube API paused: skipped');
+        this.options.log.debug(
+          { pausedUntil: this.pausedUntil, ids: unique.length - i },
+          'YouTube API paused: skipped',
+        );
         break;
       }
       try {
@@ -98,14 +116,20 @@ export class YouTubeClient {
 
   private async fetchBatch(ids: string[], signal?: AbortSignal): Promise<Map<string, YouTubeVideo>> {
     const base = this.options.baseUrl.replace(/\/+$/, '');
-    const query = new URLSearchParams({ part: 'snippet,liveStreamingDetails', id: ids.join(','), maxResults: String(MAX_IDS_PER_CALL), key: this.options.apiKey });
+    const query = new URLSearchParams({
+      part: 'snippet,liveStreamingDetails',
+      id: ids.join(','),
+      maxResults: String(MAX_IDS_PER_CALL),
+      key: this.options.apiKey,
+    });
     const url = `${base}/videos?${query}`;
-    let response;
+    let response: TextResponse;
     try {
       response = await withRetries(
         async () => {
           const answer = await getText(url, this.options.policy, { signal, headers: { accept: 'application/json' } });
-          if (answer.status >= 500) throw new RequestError(`${safeUrl(url)}: HTTP ${answer.status}`, true, answer.status);
+          if (answer.status >= 500)
+            throw new RequestError(`${safeUrl(url)}: HTTP ${answer.status}`, true, answer.status);
           return answer;
         },
         this.options.policy,
@@ -138,7 +162,10 @@ export class YouTubeClient {
         : now + Math.min(problem.maxPauseMs, problem.firstPauseMs * 2 ** (this.failures - 1));
     if (this.reported !== err.problem) {
       this.reported = err.problem;
-      this.options.log.warn({ problem: err.problem, detail: err.message, pausedUntil: new Date(this.pausedUntilMs) }, problem.message);
+      this.options.log.warn(
+        { problem: err.problem, detail: err.message, pausedUntil: new Date(this.pausedUntilMs) },
+        problem.message,
+      );
     }
   }
 
@@ -167,12 +194,15 @@ function classify(status: number, body: unknown): YouTubeError {
   const reasons = (Array.isArray(error.errors) ? error.errors : []).filter(isObject).map((e) => str(e.reason));
   const message = str(error.message);
   const detail = `HTTP ${status} ${reasons.join(',')} ${message}`.trim();
-  if (reasons.some((r) => r === 'quotaExceeded' || r === 'dailyLimitExceeded')) return new YouTubeError('quota', detail);
+  if (reasons.some((r) => r === 'quotaExceeded' || r === 'dailyLimitExceeded'))
+    return new YouTubeError('quota', detail);
   if (reasons.some((r) => r === 'rateLimitExceeded' || r === 'userRateLimitExceeded') || status === 429) {
     return new YouTubeError('rate-limit', detail);
   }
   if (
-    reasons.some((r) => ['keyInvalid', 'keyExpired', 'accessNotConfigured', 'ipRefererBlocked', 'forbidden'].includes(r)) ||
+    reasons.some((r) =>
+      ['keyInvalid', 'keyExpired', 'accessNotConfigured', 'ipRefererBlocked', 'forbidden'].includes(r),
+    ) ||
     /api key/i.test(message) ||
     status === 401
   ) {

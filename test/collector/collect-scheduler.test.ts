@@ -5,7 +5,9 @@ import { startCollectScheduler, type RunOutcome } from '../../src/collector/coll
 import { startHarness } from '../support/collect-harness.js';
 import { schedulePage } from '../support/schedule-fixtures.js';
 
-const page = schedulePage([{ date: '12/09', weekday: '水', cards: [{ videoId: 'bbbbbbbbbb2', time: '23:00', name: '尾丸ポルカ' }] }]);
+const page = schedulePage([
+  { date: '12/09', weekday: '水', cards: [{ videoId: 'bbbbbbbbbb2', time: '23:00', name: '尾丸ポルカ' }] },
+]);
 
 /** Page requests wait until the test lets them through. */
 function gate() {
@@ -18,7 +20,9 @@ function gate() {
         arrived.emit('request');
       }),
     arrived: () => once(arrived, 'request'),
-    open: () => waiting.splice(0).forEach((go) => go()),
+    open: () => {
+      for (const go of waiting.splice(0)) go();
+    },
   };
 }
 
@@ -45,7 +49,10 @@ describe('collect scheduler', () => {
     while (outcomes.length < 3) await once(runs, 'run');
     await sut.stop();
 
-    assert.deepEqual(outcomes.slice(0, 3).map((o) => o.ran && o.result.new), [1, 0, 0]);
+    assert.deepEqual(
+      outcomes.slice(0, 3).map((o) => o.ran && o.result.new),
+      [1, 0, 0],
+    );
     assert.equal(sut.nextRunAt, null);
     assert.deepEqual(await sut.runNow(), { ran: false, reason: 'stopped' });
   });
@@ -54,7 +61,13 @@ describe('collect scheduler', () => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     const held = gate();
     h.server.handle('/', held.handler);
-    const sut = startCollectScheduler({ store: h.store, config: h.config, log: h.captured.log, intervalMs: 3_600_000, initialDelayMs: 3_600_000 });
+    const sut = startCollectScheduler({
+      store: h.store,
+      config: h.config,
+      log: h.captured.log,
+      intervalMs: 3_600_000,
+      initialDelayMs: 3_600_000,
+    });
     t.after(() => sut.stop());
 
     const arrived = held.arrived();
@@ -70,7 +83,13 @@ describe('collect scheduler', () => {
   it('lets only the lease holder collect when several instances share a store', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     h.server.on('/', { body: page });
-    const common = { store: h.store, config: h.config, log: h.captured.log, intervalMs: 3_600_000, initialDelayMs: 3_600_000 };
+    const common = {
+      store: h.store,
+      config: h.config,
+      log: h.captured.log,
+      intervalMs: 3_600_000,
+      initialDelayMs: 3_600_000,
+    };
     const a = startCollectScheduler({ ...common, holder: 'instance-a' });
     const b = startCollectScheduler({ ...common, holder: 'instance-b' });
     t.after(() => Promise.all([a.stop(), b.stop()]));
@@ -86,7 +105,13 @@ describe('collect scheduler', () => {
   it('hands collecting over when the holder stops, or dies and its lease expires', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     h.server.on('/', { body: page });
-    const common = { store: h.store, config: h.config, log: h.captured.log, intervalMs: 3_600_000, initialDelayMs: 3_600_000 };
+    const common = {
+      store: h.store,
+      config: h.config,
+      log: h.captured.log,
+      intervalMs: 3_600_000,
+      initialDelayMs: 3_600_000,
+    };
     // A zero lease lifetime stands for a holder that died without renewing.
     const dying = startCollectScheduler({ ...common, holder: 'instance-a', leaseTtlMs: 0 });
     const b = startCollectScheduler({ ...common, holder: 'instance-b' });
@@ -104,7 +129,13 @@ describe('collect scheduler', () => {
     const h = await startHarness(t, { youtubeKey: false, list: false, env: { HOLODULE_COLLECT_TIMEOUT_MS: '600000' } });
     const never = gate();
     h.server.handle('/', never.handler);
-    const sut = startCollectScheduler({ store: h.store, config: h.config, log: h.captured.log, intervalMs: 3_600_000, initialDelayMs: 3_600_000 });
+    const sut = startCollectScheduler({
+      store: h.store,
+      config: h.config,
+      log: h.captured.log,
+      intervalMs: 3_600_000,
+      initialDelayMs: 3_600_000,
+    });
 
     const arrived = never.arrived();
     const run = sut.runNow();

@@ -14,14 +14,21 @@ const mongo = await testMongo();
 if (mongo?.restartable) {
   describeFaults(mongo);
 } else if (mongo) {
-  it('stops and restarts the database to test faults', { skip: 'HOLODULE_TEST_MONGODB_URL is set: its server cannot be stopped by the tests' }, () => {});
+  it('stops and restarts the database to test faults', {
+    skip: 'HOLODULE_TEST_MONGODB_URL is set: its server cannot be stopped by the tests',
+  }, () => {});
 }
 
 function describeFaults(server: TestMongo): void {
   describe('when MongoDB is lost while serving', () => {
     it('answers 503 Service Unavailable, reports the database down on /healthz, and recovers when it is back', async (t) => {
       const database = server.freshDatabaseName();
-      const sut = await startTestServer({ HOLODULE_STORE: 'mongodb', MONGODB_URL: server.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '3000' });
+      const sut = await startTestServer({
+        HOLODULE_STORE: 'mongodb',
+        MONGODB_URL: server.url,
+        HOLODULE_MONGODB_DATABASE: database,
+        HOLODULE_MONGODB_TIMEOUT_MS: '3000',
+      });
       t.after(async () => {
         await sut.close();
         await server.dropDatabase(database);
@@ -58,7 +65,8 @@ function describeFaults(server: TestMongo): void {
 
       // On a busy machine the driver may need a heartbeat or two to see the server again: ask /healthz until then.
       let healthy = false;
-      for (let attempt = 0; attempt < 20 && !healthy; attempt++) healthy = (await fetch(`${sut.url}/healthz`)).status === 200;
+      for (let attempt = 0; attempt < 20 && !healthy; attempt++)
+        healthy = (await fetch(`${sut.url}/healthz`)).status === 200;
       assert.ok(healthy, 'holodule did not recover by itself');
       const again = await getWithToken(`${sut.url}/holodules/20201209`, token);
       assert.equal(again.status, 200);
@@ -99,8 +107,14 @@ function describeStartUp(server: TestMongo): void {
       const printed = (pattern: RegExp) =>
         new Promise<void>((resolve, reject) => {
           const check = () => pattern.test(out) && resolve();
-          child.stdout.on('data', (d: Buffer) => ((out += d.toString()), check()));
-          child.stderr.on('data', (d: Buffer) => ((out += d.toString()), check()));
+          child.stdout.on('data', (d: Buffer) => {
+            out += d.toString();
+            check();
+          });
+          child.stderr.on('data', (d: Buffer) => {
+            out += d.toString();
+            check();
+          });
           child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${out}`)));
           check();
         });
@@ -115,7 +129,10 @@ function describeStartUp(server: TestMongo): void {
       for (const line of warnings) {
         const entry = JSON.parse(line) as { level: number; msg: string };
         assert.equal(entry.level, 40, 'a warning');
-        assert.match(entry.msg, /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable: .+; retrying in \d+\.\d s \(attempt \d+\)$/);
+        assert.match(
+          entry.msg,
+          /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable: .+; retrying in \d+\.\d s \(attempt \d+\)$/,
+        );
       }
       assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
     });

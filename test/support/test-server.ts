@@ -21,7 +21,11 @@ export interface TestServer {
   /** Every log line the server wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   /** Adds a user whose password is hashed the way holodule hashes (or stored as plain text, the original's way). */
-  addUser(username: string, password: string, options?: { plainText?: boolean; role?: 'admin' | 'user' }): Promise<void>;
+  addUser(
+    username: string,
+    password: string,
+    options?: { plainText?: boolean; role?: 'admin' | 'user' },
+  ): Promise<void>;
   /** POST /auth and return the access token. */
   login(username: string, password: string): Promise<string>;
   /** POST /auth and return the whole answer. */
@@ -49,7 +53,12 @@ async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>;
   const database = shared ?? mongo.freshDatabaseName();
   mongoDatabases.set(dataDir, database);
   return {
-    env: { HOLODULE_STORE: 'mongodb', MONGODB_URL: mongo.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '2000' },
+    env: {
+      HOLODULE_STORE: 'mongodb',
+      MONGODB_URL: mongo.url,
+      HOLODULE_MONGODB_DATABASE: database,
+      HOLODULE_MONGODB_TIMEOUT_MS: '2000',
+    },
     drop: async () => {
       if (shared !== undefined) return;
       mongoDatabases.delete(dataDir);
@@ -58,7 +67,10 @@ async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>;
   };
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestServer> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
   const store = await storeEnv(dir.path);
   const logs: Array<Record<string, unknown>> = [];
@@ -90,7 +102,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       body: JSON.stringify({ username, password }),
     });
     const body = (await res.json()) as { access_token: string; refresh_token: string };
-    if (res.status !== 200 || !body.access_token) throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
+    if (res.status !== 200 || !body.access_token)
+      throw new Error(`login failed: ${res.status} ${JSON.stringify(body)}`);
     return body;
   };
   return {
@@ -136,7 +149,9 @@ export const b64url = (value: unknown): string =>
 /** Builds a JWS by hand so tests can make tokens no JWT library would sign (attacks, broken claims). */
 export function signRawToken(payload: unknown, key: string, algorithm: 'HS256' | 'HS384' | 'HS512' = 'HS256'): string {
   const input = `${b64url({ alg: algorithm, typ: 'JWT' })}.${b64url(payload)}`;
-  const signature = createHmac(`sha${algorithm.slice(2)}`, key).update(input).digest('base64url');
+  const signature = createHmac(`sha${algorithm.slice(2)}`, key)
+    .update(input)
+    .digest('base64url');
   return `${input}.${signature}`;
 }
 
@@ -145,6 +160,7 @@ export async function call(
   url: string,
   method: string,
   options: { token?: string; body?: unknown } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server answered
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url, {
     method,

@@ -21,7 +21,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
       request.log.warn({ ...audit, outcome: 'throttled' }, 'login throttled');
       throw err;
     }
-    let user;
+    let user: Awaited<ReturnType<typeof authenticate>>;
     try {
       if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) throw invalidCredentials();
       user = await authenticate(
@@ -47,13 +47,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
     return issueTokenPair(sessions, user);
   });
 
-  app.post(`${path === '/' ? '' : path}/refresh`, { schema: refreshRouteSchema, config: { errorShape: 'jwt' } }, async (request) => {
-    return refreshSession(sessions, request.body.refresh_token);
-  });
+  app.post(
+    `${path === '/' ? '' : path}/refresh`,
+    { schema: refreshRouteSchema, config: { errorShape: 'jwt' } },
+    async (request) => {
+      return refreshSession(sessions, request.body.refresh_token);
+    },
+  );
 
-  app.post(`${path === '/' ? '' : path}/logout`, { schema: logoutRouteSchema, onRequest: app.requireUser }, async (request, reply) => {
-    await logout(app.store, request.claims!);
-    request.log.info({ event: 'auth.logout', username: request.user!.username }, 'logged out');
-    return reply.status(204).send(null);
-  });
+  app.post(
+    `${path === '/' ? '' : path}/logout`,
+    { schema: logoutRouteSchema, onRequest: app.requireUser },
+    async (request, reply) => {
+      await logout(app.store, request.claims!);
+      request.log.info({ event: 'auth.logout', username: request.user!.username }, 'logged out');
+      return reply.status(204).send(null);
+    },
+  );
 };
