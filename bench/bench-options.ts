@@ -107,7 +107,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     rate: values.rate === undefined && !smoke ? undefined : count('rate', values.rate, 50, 1),
     mongodb: !values['no-mongodb'],
     mongodbConnections: count('mongodb-connections', values['mongodb-connections'], smoke ? 2 : 4, 1),
-    only: values.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+    only:
+      values.only
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [],
     smoke,
     profileDir: values.profile ? join(RESULTS, 'profiles') : undefined,
     dataDir: values['data-dir'] ?? join(tmpdir(), 'holodule-bench-data'),

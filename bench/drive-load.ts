@@ -16,6 +16,7 @@ export async function driveLoad(plan: LoadPlan): Promise<LoadSummary> {
   child.send(plan);
   const answer = await reply;
   await exited;
-  if (answer.error !== undefined || answer.summary === undefined) throw new Error(`load driver failed: ${answer.error ?? 'no summary'}`);
+  if (answer.error !== undefined || answer.summary === undefined)
+    throw new Error(`load driver failed: ${answer.error ?? 'no summary'}`);
   return answer.summary;
 }

@@ -7,9 +7,42 @@ import { daySeed, pick, seededRandom, type Random } from './seeded-random.js';
 export const FIRST_DAY = Date.UTC(2020, 0, 1);
 const DAY_MS = 86_400_000;
 const VIDEO_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const TITLE_TAGS = ['【歌枠】', '【雑談】', '【Minecraft】', '【APEX】', '【朝活】', '【ASMR】', '【3D LIVE】', '【ホロライブ】', '【耐久】', '【初見】'];
-const TITLE_WORDS = ['みんなでまったり', 'ひさしぶりの', '新衣装お披露目', 'コラボ', 'ゲーム実況', 'お誕生日', '記念配信', 'リスナーと', '深夜の', 'はじめての'];
-const DESCRIPTION_WORDS = ['こんばんは', '今日は', 'ぜひ見に来てね', 'メンバーシップ', 'チャンネル登録', 'よろしくお願いします', '#ホロライブ', 'Twitter', '配信タグ', 'ファンアート'];
+const TITLE_TAGS = [
+  '【歌枠】',
+  '【雑談】',
+  '【Minecraft】',
+  '【APEX】',
+  '【朝活】',
+  '【ASMR】',
+  '【3D LIVE】',
+  '【ホロライブ】',
+  '【耐久】',
+  '【初見】',
+];
+const TITLE_WORDS = [
+  'みんなでまったり',
+  'ひさしぶりの',
+  '新衣装お披露目',
+  'コラボ',
+  'ゲーム実況',
+  'お誕生日',
+  '記念配信',
+  'リスナーと',
+  '深夜の',
+  'はじめての',
+];
+const DESCRIPTION_WORDS = [
+  'こんばんは',
+  '今日は',
+  'ぜひ見に来てね',
+  'メンバーシップ',
+  'チャンネル登録',
+  'よろしくお願いします',
+  '#ホロライブ',
+  'Twitter',
+  '配信タグ',
+  'ファンアート',
+];
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 

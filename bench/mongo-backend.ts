@@ -20,7 +20,10 @@ export interface MongoBackend {
 const DATABASE = 'holodule_bench';
 
 /** The server with `spec`'s schedule and the bench user in it, or the reason there is none. */
-export async function startMongoBackend(spec: DataSpec, log: (line: string) => void): Promise<MongoBackend | { unavailable: string }> {
+export async function startMongoBackend(
+  spec: DataSpec,
+  log: (line: string) => void,
+): Promise<MongoBackend | { unavailable: string }> {
   // The helper speaks node:test's TAP on stdout; only its stderr (the reason when there is no server) matters.
   const child = fork(HOST, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const exited = once(child, 'exit');
@@ -40,7 +43,9 @@ export async function startMongoBackend(spec: DataSpec, log: (line: string) => v
     return { unavailable: message.reason };
   }
   try {
-    const store = await openStore(loadConfig({ MONGODB_URL: message.url, HOLODULE_MONGODB_DATABASE: DATABASE, HOLODULE_COLLECT_INTERVAL: '0' }));
+    const store = await openStore(
+      loadConfig({ MONGODB_URL: message.url, HOLODULE_MONGODB_DATABASE: DATABASE, HOLODULE_COLLECT_INTERVAL: '0' }),
+    );
     try {
       log(`writing ${spec.streams} streams into MongoDB …`);
       await fillStore(store, spec);

@@ -35,7 +35,11 @@ export async function fillStore(store: Store, spec: DataSpec, progress?: (writte
   // Hashed exactly as holodule hashes (its default Argon2id settings), so /auth does its real work.
   const hasher = await createPasswordHasher(loadConfig({ HOLODULE_COLLECT_INTERVAL: '0' }).passwords);
   if (!(await store.users.findByUsername(BENCH_USER.username))) {
-    await store.users.create({ id: '1', username: BENCH_USER.username, password: await hasher.hash(BENCH_USER.password) });
+    await store.users.create({
+      id: '1',
+      username: BENCH_USER.username,
+      password: await hasher.hash(BENCH_USER.password),
+    });
   }
 }
 
@@ -44,7 +48,8 @@ export async function sqliteFileFor(dir: string, spec: DataSpec, log: (line: str
   const name = `schedule-${spec.streams}-seed${spec.seed}-v${GENERATOR_VERSION}`;
   const path = join(dir, `${name}.sqlite`);
   const marker = join(dir, `${name}.complete`);
-  if (existsSync(path) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === String(spec.streams)) return path;
+  if (existsSync(path) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === String(spec.streams))
+    return path;
   for (const leftover of [path, `${path}-wal`, `${path}-shm`, marker]) rmSync(leftover, { force: true });
   log(`writing ${spec.streams} streams into ${path} …`);
   const started = Date.now();

@@ -71,7 +71,13 @@ export function addRatios(rows: RowResult[]): void {
   for (const row of rows) if (row.load) row.ratioToCeiling = ratio(row.load.requestsPerSecond, ceiling);
 }
 
-function target(name: string, value: number | null, comparison: '>=' | '<=', threshold: number, detail: string): TargetResult {
+function target(
+  name: string,
+  value: number | null,
+  comparison: '>=' | '<=',
+  threshold: number,
+  detail: string,
+): TargetResult {
   const met = value === null ? null : comparison === '>=' ? value >= threshold : value <= threshold;
   return { name, value, comparison, threshold, met, detail };
 }
@@ -81,12 +87,35 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
   const large = byId(rows, 'holodule-sqlite-large');
   const idle = byId(rows, 'healthz-idle');
   const flooded = byId(rows, 'healthz-auth-flood');
-  const holoduleRows = rows.filter((r) => r.id.startsWith('holodule') || r.id.startsWith('auth') || r.id.startsWith('healthz'));
-  const heaviest = holoduleRows.reduce<RowResult | undefined>((a, r) => ((r.peakRssBytes ?? 0) > (a?.peakRssBytes ?? 0) ? r : a), undefined);
+  const holoduleRows = rows.filter(
+    (r) => r.id.startsWith('holodule') || r.id.startsWith('auth') || r.id.startsWith('healthz'),
+  );
+  const heaviest = holoduleRows.reduce<RowResult | undefined>(
+    (a, r) => ((r.peakRssBytes ?? 0) > (a?.peakRssBytes ?? 0) ? r : a),
+    undefined,
+  );
   return [
-    target('day query vs ceiling (req/s ratio)', ratio(rps(holodule), rps(byId(rows, 'ceiling'))), '>=', 0.7, 'holodule-sqlite ÷ ceiling'),
-    target('day query vs Express (req/s ratio)', ratio(rps(holodule), rps(byId(rows, 'express'))), '>=', 3, 'holodule-sqlite ÷ express'),
-    target('day query, large table vs main (req/s slowdown)', ratio(rps(holodule), rps(large)), '<=', 1.3, 'holodule-sqlite ÷ holodule-sqlite-large'),
+    target(
+      'day query vs ceiling (req/s ratio)',
+      ratio(rps(holodule), rps(byId(rows, 'ceiling'))),
+      '>=',
+      0.7,
+      'holodule-sqlite ÷ ceiling',
+    ),
+    target(
+      'day query vs Express (req/s ratio)',
+      ratio(rps(holodule), rps(byId(rows, 'express'))),
+      '>=',
+      3,
+      'holodule-sqlite ÷ express',
+    ),
+    target(
+      'day query, large table vs main (req/s slowdown)',
+      ratio(rps(holodule), rps(large)),
+      '<=',
+      1.3,
+      'holodule-sqlite ÷ holodule-sqlite-large',
+    ),
     target(
       'the same without the day cache (req/s slowdown)',
       ratio(rps(byId(rows, 'holodule-sqlite-uncached')), rps(byId(rows, 'holodule-sqlite-large-uncached'))),
@@ -101,22 +130,41 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
       3,
       'healthz-auth-flood p99 ÷ healthz-idle p99',
     ),
-    target('peak server RSS of holodule (MB)', mb(heaviest?.peakRssBytes), '<=', 200, `highest VmHWM over holodule's rows (${heaviest?.id ?? 'none'})`),
+    target(
+      'peak server RSS of holodule (MB)',
+      mb(heaviest?.peakRssBytes),
+      '<=',
+      200,
+      `highest VmHWM over holodule's rows (${heaviest?.id ?? 'none'})`,
+    ),
   ];
 }
 
-const fixed = (n: number | null | undefined, digits: number) => (n === null || n === undefined ? '—' : n.toFixed(digits));
+const fixed = (n: number | null | undefined, digits: number) =>
+  n === null || n === undefined ? '—' : n.toFixed(digits);
 
 function pad(cells: string[][]): string {
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')).join('\n');
+  return cells
+    .map((row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '))
+    .join('\n');
 }
 
 const HEADER = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling'];
 
 function cellsOf(rows: RowResult[]): string[][] {
   return rows.map((r) => {
-    if (!r.load) return [r.label, r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error?.split('\n')[0] ?? ''}`, '', '', '', '', '', ''];
+    if (!r.load)
+      return [
+        r.label,
+        r.skipped ? `skipped: ${r.skipped}` : `failed: ${r.error?.split('\n')[0] ?? ''}`,
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
+      ];
     return [
       r.label,
       fixed(r.load.requestsPerSecond, 0),
@@ -126,7 +174,9 @@ function cellsOf(rows: RowResult[]): string[][] {
       String(r.load.errors),
       String(r.load.non2xx),
       fixed(mb(r.peakRssBytes), 0),
-      r.ratioToCeiling === null || r.ratioToCeiling === undefined ? '—' : `${r.ratioToCeiling.toFixed(r.ratioToCeiling < 0.1 ? 3 : 2)}×`,
+      r.ratioToCeiling === null || r.ratioToCeiling === undefined
+        ? '—'
+        : `${r.ratioToCeiling.toFixed(r.ratioToCeiling < 0.1 ? 3 : 2)}×`,
     ];
   });
 }
@@ -152,7 +202,8 @@ export function formatMarkdown(rows: RowResult[], targets: TargetResult[]): stri
     ...cellsOf(rows).map((cells) => `| ${cells.join(' | ')} |`),
   ];
   const verdicts = targets.map(
-    (t) => `| ${t.name} | ${fixed(t.value, 2)} | ${t.comparison} ${t.threshold} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
+    (t) =>
+      `| ${t.name} | ${fixed(t.value, 2)} | ${t.comparison} ${t.threshold} | ${t.met === null ? 'not measured' : t.met ? 'met' : '**missed**'} |`,
   );
   return `${md.join('\n')}\n\n| target | value | needed | verdict |\n|---|---:|---:|---|\n${verdicts.join('\n')}\n`;
 }

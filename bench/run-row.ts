@@ -48,16 +48,23 @@ const JSON_POST = { 'content-type': 'application/json' };
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/auth`, { method: 'POST', headers: JSON_POST, body: LOGIN_BODY });
   const body = (await res.json()) as { access_token?: string };
-  if (res.status !== 200 || typeof body.access_token !== 'string') throw new Error(`login answered ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || typeof body.access_token !== 'string')
+    throw new Error(`login answered ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
 /** A run that measures something else than intended is worse than none: the answer must be the expected one. */
-async function checkAnswer(url: string, path: string, headers: Record<string, string>, expected: unknown): Promise<void> {
+async function checkAnswer(
+  url: string,
+  path: string,
+  headers: Record<string, string>,
+  expected: unknown,
+): Promise<void> {
   const res = await fetch(`${url}${path}`, { headers });
   const body: unknown = await res.json();
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
-  if (expected !== undefined && !isDeepStrictEqual(body, expected)) throw new Error(`GET ${path} answered a different body than expected`);
+  if (expected !== undefined && !isDeepStrictEqual(body, expected))
+    throw new Error(`GET ${path} answered a different body than expected`);
 }
 
 export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Promise<RowOutcome> {
@@ -103,7 +110,11 @@ export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Pr
       };
       if (row.underAuthFlood) {
         // The flood starts first and outlasts the probe's warm-up and measurement.
-        const flooding = driveLoad({ ...authPlan, warmupSeconds: 0, durationSeconds: Math.ceil(shape.warmupSeconds + shape.durationSeconds) + 3 });
+        const flooding = driveLoad({
+          ...authPlan,
+          warmupSeconds: 0,
+          durationSeconds: Math.ceil(shape.warmupSeconds + shape.durationSeconds) + 3,
+        });
         flooding.catch(() => undefined);
         await sleep(1_000);
         [load, flood] = await Promise.all([driveLoad(probe), flooding]);
@@ -114,7 +125,9 @@ export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Pr
     return { load, ...(flood ? { flood, floodConnections: shape.connections } : {}), peakRssBytes: server.peakRss() };
   } catch (err) {
     const tail = server.logTail(10);
-    throw new Error(`${err instanceof Error ? err.message : String(err)}${tail ? `\n--- ${row.server.name} log ---\n${tail}` : ''}`);
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}${tail ? `\n--- ${row.server.name} log ---\n${tail}` : ''}`,
+    );
   } finally {
     await server.stop();
   }

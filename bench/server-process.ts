@@ -70,7 +70,13 @@ export async function startServerProcess(spec: ServerSpec, logPath: string): Pro
   const url = `http://127.0.0.1:${port}`;
   const logFd = openSync(logPath, 'w');
   const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...spec.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...spec.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', logFd, logFd],
   });
   closeSync(logFd);

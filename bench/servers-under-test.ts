@@ -20,11 +20,15 @@ export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
   return {
     name,
     args: [script('../src/cli/main.js'), 'serve'],
-    nodeFlags: at.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${at.profileDir}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`] : [],
+    nodeFlags: at.profileDir
+      ? ['--cpu-prof', `--cpu-prof-dir=${at.profileDir}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`]
+      : [],
     env: {
       HOLODULE_DATA_DIR: at.dataDir,
       HOLODULE_STORE: at.store,
-      ...(at.store === 'sqlite' ? { HOLODULE_SQLITE_PATH: at.sqlitePath! } : { MONGODB_URL: at.mongoUrl!, HOLODULE_MONGODB_DATABASE: at.database! }),
+      ...(at.store === 'sqlite'
+        ? { HOLODULE_SQLITE_PATH: at.sqlitePath! }
+        : { MONGODB_URL: at.mongoUrl!, HOLODULE_MONGODB_DATABASE: at.database! }),
       JWT_SECRET_KEY: BENCH_SECRET,
       HOLODULE_SAMPLE_DATA: 'false',
       // No schedule pages fetched from the internet in the middle of a measurement.
@@ -37,7 +41,11 @@ export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
 }
 
 export function ceilingSpec(sqlitePath: string, day: string): ServerSpec {
-  return { name: 'ceiling', args: [script('./peers/ceiling-fastify.js')], env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAY: day } };
+  return {
+    name: 'ceiling',
+    args: [script('./peers/ceiling-fastify.js')],
+    env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAY: day },
+  };
 }
 
 export function expressSpec(sqlitePath: string, secretAsKey = false): ServerSpec {

@@ -83,7 +83,10 @@ export interface CollectorConfig {
 
 /** A config problem: one line naming the variable and what is wrong. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
     super(`${variable}: ${problem}`);
     this.name = 'ConfigError';
   }
@@ -132,7 +135,8 @@ function httpUrl(name: string, raw: string): string {
   } catch {
     throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ConfigError(name, `expected an http(s) URL, got "${raw}"`);
   return url.toString();
 }
 
@@ -150,14 +154,20 @@ function minutes(env: Env, name: string, fallbackMinutes: number): number {
 }
 
 function collectorConfig(env: Env): CollectorConfig {
-  const pages = (text(env, 'HOLODULE_URL') ?? 'https://schedule.hololive.tv/').split(',').map((u) => u.trim()).filter((u) => u !== '');
+  const pages = (text(env, 'HOLODULE_URL') ?? 'https://schedule.hololive.tv/')
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u !== '');
   if (pages.length === 0) throw new ConfigError('HOLODULE_URL', 'expected at least one schedule page URL');
   const list = text(env, 'HOLODULE_LIST_URL') ?? 'https://schedule.hololive.tv/api/list';
   return {
     pageUrls: pages.map((u) => httpUrl('HOLODULE_URL', u)),
     listUrl: list.toLowerCase() === 'off' ? undefined : httpUrl('HOLODULE_LIST_URL', list),
     youtubeApiKey: text(env, 'YOUTUBE_API_KEY') ?? text(env, 'API_KEY'),
-    youtubeApiUrl: httpUrl('HOLODULE_YOUTUBE_API_URL', text(env, 'HOLODULE_YOUTUBE_API_URL') ?? 'https://www.googleapis.com/youtube/v3'),
+    youtubeApiUrl: httpUrl(
+      'HOLODULE_YOUTUBE_API_URL',
+      text(env, 'HOLODULE_YOUTUBE_API_URL') ?? 'https://www.googleapis.com/youtube/v3',
+    ),
     intervalMs: minutes(env, 'HOLODULE_COLLECT_INTERVAL', 15),
     timeoutMs: integer(env, 'HOLODULE_COLLECT_TIMEOUT_MS', 20_000, 100, 600_000),
     retries: integer(env, 'HOLODULE_COLLECT_RETRIES', 3, 0, 10),
@@ -230,7 +240,13 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     passwords: {
       upgradeLegacy: boolean(env, 'HOLODULE_UPGRADE_LEGACY_PASSWORDS', true),
       minLength: integer(env, 'HOLODULE_PASSWORD_MIN_LENGTH', 8, 1, 128),
-      argon2MemoryKiB: integer(env, 'HOLODULE_ARGON2_MEMORY_KIB', OWASP_MIN_MEMORY_KIB, OWASP_MIN_MEMORY_KIB, 4 * 1024 * 1024),
+      argon2MemoryKiB: integer(
+        env,
+        'HOLODULE_ARGON2_MEMORY_KIB',
+        OWASP_MIN_MEMORY_KIB,
+        OWASP_MIN_MEMORY_KIB,
+        4 * 1024 * 1024,
+      ),
       argon2Iterations: integer(env, 'HOLODULE_ARGON2_ITERATIONS', OWASP_MIN_ITERATIONS, OWASP_MIN_ITERATIONS, 100),
       argon2Parallelism: integer(env, 'HOLODULE_ARGON2_PARALLELISM', 1, 1, 16),
     },
@@ -260,19 +276,30 @@ function mongoSettings(env: Env, store: StoreKind): Config['mongo'] {
   }
   // One way to say where the database is: two could silently disagree.
   if (url !== undefined && (host !== undefined || user !== undefined)) {
-    throw new ConfigError('MONGODB_URL', 'set either MONGODB_URL (credentials inside it) or MONGODB_HOST/MONGODB_USER/MONGODB_PASSWORD, not both');
+    throw new ConfigError(
+      'MONGODB_URL',
+      'set either MONGODB_URL (credentials inside it) or MONGODB_HOST/MONGODB_USER/MONGODB_PASSWORD, not both',
+    );
   }
   if (host !== undefined && /[/@?]/.test(host)) {
-    throw new ConfigError('MONGODB_HOST', `expected host:port (or a comma-separated list), got "${host}"; use MONGODB_URL for a full connection string`);
+    throw new ConfigError(
+      'MONGODB_HOST',
+      `expected host:port (or a comma-separated list), got "${host}"; use MONGODB_URL for a full connection string`,
+    );
   }
-  if (password !== undefined && user === undefined) throw new ConfigError('MONGODB_USER', 'MONGODB_PASSWORD is set but MONGODB_USER is not');
-  if (user !== undefined && password === undefined) throw new ConfigError('MONGODB_PASSWORD', 'MONGODB_USER is set but MONGODB_PASSWORD is not');
+  if (password !== undefined && user === undefined)
+    throw new ConfigError('MONGODB_USER', 'MONGODB_PASSWORD is set but MONGODB_USER is not');
+  if (user !== undefined && password === undefined)
+    throw new ConfigError('MONGODB_PASSWORD', 'MONGODB_USER is set but MONGODB_PASSWORD is not');
   if (store === 'mongodb' && url === undefined && host === undefined) {
     throw new ConfigError('HOLODULE_STORE', 'is mongodb but neither MONGODB_URL nor MONGODB_HOST is set');
   }
   if (!MONGO_DATABASE_NAME.test(database)) {
     const variable = text(env, 'HOLODULE_MONGODB_DATABASE') === undefined ? 'MONGODB_URL' : 'HOLODULE_MONGODB_DATABASE';
-    throw new ConfigError(variable, `expected a database name of letters, digits, _ or - (at most 63), got "${database}"`);
+    throw new ConfigError(
+      variable,
+      `expected a database name of letters, digits, _ or - (at most 63), got "${database}"`,
+    );
   }
   return {
     url,

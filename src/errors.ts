@@ -38,7 +38,9 @@ export class AppError extends Error {
     if (this.shape === 'jwt') {
       return { status_code: this.status, error: this.error, description: this.description ?? '' };
     }
-    return this.description === undefined ? { error: this.error } : { error: this.error, description: this.description };
+    return this.description === undefined
+      ? { error: this.error }
+      : { error: this.error, description: this.description };
   }
 }
 

@@ -18,7 +18,8 @@ const secret = process.env.JWT_SECRET_KEY!;
 // As written, the secret is a string, and jsonwebtoken 9 turns it into a key on every verify (trying it as a
 // public key first). BENCH_SECRET_AS_KEY=1 passes a KeyObject instead: the one-line fix, for a second row.
 // (passport-jwt's types predate KeyObject; jsonwebtoken, which it hands the key to, takes one.)
-const verificationKey = process.env.BENCH_SECRET_AS_KEY === '1' ? (createSecretKey(Buffer.from(secret)) as unknown as string) : secret;
+const verificationKey =
+  process.env.BENCH_SECRET_AS_KEY === '1' ? (createSecretKey(Buffer.from(secret)) as unknown as string) : secret;
 const db = new Database(process.env.BENCH_SQLITE_PATH!);
 const findUser = db.prepare<[string], UserRow>('SELECT id, username, password FROM users WHERE username = ?');
 const findDay = db.prepare(
@@ -47,7 +48,11 @@ app.post('/auth', async (req, res) => {
     res.status(401).json({ status_code: 401, error: 'Bad Request', description: 'Invalid credentials' });
     return;
   }
-  const access_token = jwt.sign({ identity: user.username }, secret, { algorithm: 'HS256', expiresIn: 300, notBefore: 0 });
+  const access_token = jwt.sign({ identity: user.username }, secret, {
+    algorithm: 'HS256',
+    expiresIn: 300,
+    notBefore: 0,
+  });
   res.json({ access_token });
 });
 

@@ -9,7 +9,9 @@ const PRUNE_EVERY_MS = 10 * 60 * 1000;
 
 export function startAuthMaintenance(store: Store, keyring: Keyring, config: Config, log: Logger): { stop(): void } {
   const reload = setInterval(() => {
-    keyring.reload().catch((err: unknown) => log.warn({ err }, 'could not re-read signing keys; keeping the ones loaded'));
+    keyring
+      .reload()
+      .catch((err: unknown) => log.warn({ err }, 'could not re-read signing keys; keeping the ones loaded'));
   }, config.jwt.keysRefreshSeconds * 1000);
   const prune = setInterval(() => {
     store.auth

@@ -31,9 +31,13 @@ function plainTextMatches(stored: string, password: string): boolean {
  */
 export const defaultHashingSlots = (): number => Math.min(availableParallelism(), 4);
 
-export async function createPasswordHasher(settings: Config['passwords'], slots = defaultHashingSlots()): Promise<PasswordHasher> {
+export async function createPasswordHasher(
+  settings: Config['passwords'],
+  slots = defaultHashingSlots(),
+): Promise<PasswordHasher> {
   const limited = concurrencyLimit(slots);
-  const hash = (password: string, options: Parameters<typeof argon2Hash>[1]) => limited(() => argon2Hash(password, options));
+  const hash = (password: string, options: Parameters<typeof argon2Hash>[1]) =>
+    limited(() => argon2Hash(password, options));
   const verify = (stored: string, password: string) => limited(() => argon2Verify(stored, password));
   const options = {
     algorithm: Algorithm.Argon2id,

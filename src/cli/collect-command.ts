@@ -5,7 +5,10 @@ import { withStore } from './command-context.js';
 import { UsageError } from './usage-error.js';
 
 export async function collectCommand(args: string[]): Promise<void> {
-  if (args.length > 0) throw new UsageError('usage: holodule collect   (pages: HOLODULE_URL; titles: YOUTUBE_API_KEY; see docs/collector.md)');
+  if (args.length > 0)
+    throw new UsageError(
+      'usage: holodule collect   (pages: HOLODULE_URL; titles: YOUTUBE_API_KEY; see docs/collector.md)',
+    );
   const progress = process.stderr.isTTY ? new ProgressLine() : null;
   const result = await withStore(({ config, store }) => {
     // The summary line says what info-level logs would; ask for them with HOLODULE_LOG_LEVEL. Logs go to stderr.

@@ -7,7 +7,8 @@ const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString
 
 export async function keysCommand(args: string[]): Promise<void> {
   const [action, ...rest] = args;
-  if (rest.length > 0 || (action !== 'rotate' && action !== 'list')) throw new UsageError('usage: holodule keys rotate|list');
+  if (rest.length > 0 || (action !== 'rotate' && action !== 'list'))
+    throw new UsageError('usage: holodule keys rotate|list');
   if (action === 'rotate') {
     const key = await withStore(({ config, store }) => rotateSigningKey(store, config.jwt));
     console.log(
@@ -17,7 +18,8 @@ export async function keysCommand(args: string[]): Promise<void> {
     return;
   }
   const keys = await withStore(({ store }) => store.auth.listKeys());
-  if (keys.length === 0) console.log('no keys in the store (tokens are signed with JWT_SECRET_KEY or the generated secret)');
+  if (keys.length === 0)
+    console.log('no keys in the store (tokens are signed with JWT_SECRET_KEY or the generated secret)');
   for (const k of keys) {
     const state = k.retiredAt === null ? 'signing' : `retired ${iso(k.retiredAt)}, verifies until ${iso(k.expiresAt)}`;
     console.log(`${k.kid}\t${k.alg}\tcreated ${iso(k.createdAt)}\t${state}`);

@@ -60,7 +60,8 @@ function messageOf(err: unknown): { text: string; code: number } {
   if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
   if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return { text: `port already in use: ${(err as Error).message}`, code: 1 };
+  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+    return { text: `port already in use: ${(err as Error).message}`, code: 1 };
   return { text: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };
 }
 

@@ -26,7 +26,9 @@ const BOOKKEEPING = new Set(['first_seen', 'last_updated']);
 
 /** The original's cleanup: CR, LF and both quote marks removed, then the first 100 characters (code points). */
 export function cleanDescription(text: string): string {
-  return Array.from(text.replace(/[\r\n"']/g, '')).slice(0, 100).join('');
+  return Array.from(text.replace(/[\r\n"']/g, ''))
+    .slice(0, 100)
+    .join('');
 }
 
 export function streamKey(code: string, start: Date): string {
@@ -98,7 +100,13 @@ const isFinal = (status: unknown): boolean => status === 'completed' || status =
 /** Nothing left to learn from YouTube: it answered, and the stream is over (or was never live). */
 export function isComplete(stream: Stream | undefined): boolean {
   const extra = stream?.extra;
-  return !!extra && isRecord(extra.youtube) && extra.youtube.status === 'ok' && isFinal(extra.live_status) && stream.title !== '';
+  return (
+    !!extra &&
+    isRecord(extra.youtube) &&
+    extra.youtube.status === 'ok' &&
+    isFinal(extra.live_status) &&
+    stream.title !== ''
+  );
 }
 
 /** Whether storing `next` over `existing` would change anything but bookkeeping. */

@@ -50,7 +50,12 @@ export function startCollectScheduler(options: CollectSchedulerOptions): Collect
   const intervalMs = options.intervalMs ?? options.config.intervalMs;
   if (intervalMs <= 0) {
     log.info('background collection is off (HOLODULE_COLLECT_INTERVAL=0)');
-    return { enabled: false, nextRunAt: null, runNow: async () => ({ ran: false, reason: 'disabled' }), stop: async () => {} };
+    return {
+      enabled: false,
+      nextRunAt: null,
+      runNow: async () => ({ ran: false, reason: 'disabled' }),
+      stop: async () => {},
+    };
   }
   const collector = options.collector ?? createCollector({ store, config: options.config, log });
   const jitterMs = options.jitterMs ?? Math.min(MAX_JITTER_MS, intervalMs / 10);

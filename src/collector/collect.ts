@@ -75,16 +75,35 @@ export function createCollector(options: CollectorOptions): Collector {
   const { store, config, log } = options;
   const now = options.now ?? (() => new Date());
   const talents = options.talents ?? new TalentDirectory();
-  const policy: RequestPolicy = { timeoutMs: config.timeoutMs, retries: config.retries, retryDelayMs: config.retryDelayMs };
+  const policy: RequestPolicy = {
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    retryDelayMs: config.retryDelayMs,
+  };
   // Kept for the process's life, so a quota or key refusal pauses YouTube across runs and is logged once.
   const youtube = config.youtubeApiKey
-    ? new YouTubeClient({ apiKey: config.youtubeApiKey, baseUrl: config.youtubeApiUrl, policy, log, now: () => now().getTime() })
+    ? new YouTubeClient({
+        apiKey: config.youtubeApiKey,
+        baseUrl: config.youtubeApiUrl,
+        policy,
+        log,
+        now: () => now().getTime(),
+      })
     : null;
   const reportedUnknown = new Set<string>();
 
   async function collect({ signal, onProgress }: CollectRunOptions = {}): Promise<CollectResult> {
     const stamp = now().toISOString();
-    const result: CollectResult = { new: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, moved: 0, marked: 0, pages: [] };
+    const result: CollectResult = {
+      new: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      moved: 0,
+      marked: 0,
+      pages: [],
+    };
 
     const pages = await readPages(result, signal, onProgress);
     if (pages.cards.length === 0) {
@@ -98,13 +117,22 @@ export function createCollector(options: CollectorOptions): Collector {
 
     onProgress?.({ step: 'store', streams: plan.writes.length + plan.moves.length });
     await apply(plan, result);
-    if (pages.complete) result.marked = await markDisappeared(store, pages.cards.map((c) => c.card), stamp);
+    if (pages.complete)
+      result.marked = await markDisappeared(
+        store,
+        pages.cards.map((c) => c.card),
+        stamp,
+      );
 
     log.info({ ...result, pages: result.pages.length }, 'collect finished');
     return result;
   }
 
-  async function readPages(result: CollectResult, signal?: AbortSignal, onProgress?: CollectRunOptions['onProgress']): Promise<PagesRead> {
+  async function readPages(
+    result: CollectResult,
+    signal?: AbortSignal,
+    onProgress?: CollectRunOptions['onProgress'],
+  ): Promise<PagesRead> {
     const byVideo = new Map<string, { card: ScheduleCard; source: string }>();
     let complete = true;
     for (const [index, url] of config.pageUrls.entries()) {
@@ -116,7 +144,8 @@ export function createCollector(options: CollectorOptions): Collector {
         for (const skip of parsed.skipped) log.debug({ url, ...skip }, 'schedule card skipped');
         if (parsed.cards.length === 0) complete = false;
         // A video on several pages (all groups, and its own group) is stored once, from the first page.
-        for (const card of parsed.cards) if (!byVideo.has(card.videoId)) byVideo.set(card.videoId, { card, source: url });
+        for (const card of parsed.cards)
+          if (!byVideo.has(card.videoId)) byVideo.set(card.videoId, { card, source: url });
       } catch (err) {
         if (signal?.aborted) throw err;
         complete = false;
@@ -143,12 +172,19 @@ export function createCollector(options: CollectorOptions): Collector {
     const code = talents.codeFor(name);
     if (!code.known && !reportedUnknown.has(name)) {
       reportedUnknown.add(name);
-      log.warn({ name, code: code.code }, 'talent not in talents.json: stored under a generated code (add it to keep codes meaningful)');
+      log.warn(
+        { name, code: code.code },
+        'talent not in talents.json: stored under a generated code (add it to keep codes meaningful)',
+      );
     }
     return code;
   }
 
-  async function askYouTube(candidates: Candidate[], signal?: AbortSignal, onProgress?: CollectRunOptions['onProgress']): Promise<VideoLookup | null> {
+  async function askYouTube(
+    candidates: Candidate[],
+    signal?: AbortSignal,
+    onProgress?: CollectRunOptions['onProgress'],
+  ): Promise<VideoLookup | null> {
     if (!youtube) return null;
     // Streams YouTube already reported as over are not asked again: the quota is 10,000 units a day.
     const ask = candidates.filter((c) => !isComplete(c.existing)).map((c) => c.card.videoId);
@@ -170,12 +206,21 @@ export function createCollector(options: CollectorOptions): Collector {
       return await fetchScheduleList(config.listUrl, policy, signal);
     } catch (err) {
       if (signal?.aborted) throw err;
-      log.warn({ url: config.listUrl, err: err instanceof Error ? err.message : String(err) }, 'schedule list not read; titles stay as they are');
+      log.warn(
+        { url: config.listUrl, err: err instanceof Error ? err.message : String(err) },
+        'schedule list not read; titles stay as they are',
+      );
       return new Map();
     }
   }
 
-  function decide(candidates: Candidate[], lookup: VideoLookup | null, listed: Map<string, ListedVideo>, stamp: string, result: CollectResult): Plan {
+  function decide(
+    candidates: Candidate[],
+    lookup: VideoLookup | null,
+    listed: Map<string, ListedVideo>,
+    stamp: string,
+    result: CollectResult,
+  ): Plan {
     const plan: Plan = { writes: [], moves: [] };
     const keys = new Map<string, string>();
     for (const { card, source, code, existing } of candidates) {
@@ -191,7 +236,10 @@ export function createCollector(options: CollectorOptions): Collector {
       const holder = keys.get(next.key);
       if (holder !== undefined) {
         result.skipped++;
-        log.warn({ key: next.key, videoId: card.videoId, keptVideoId: holder }, 'two streams share a key (same talent, same minute): kept the first');
+        log.warn(
+          { key: next.key, videoId: card.videoId, keptVideoId: holder },
+          'two streams share a key (same talent, same minute): kept the first',
+        );
         continue;
       }
       keys.set(next.key, card.videoId);
@@ -211,7 +259,10 @@ export function createCollector(options: CollectorOptions): Collector {
       await store.streams.moveStream(move.from, move.stream);
       result.moved++;
       result.updated++;
-      log.info({ videoId: move.stream.video_id, from: move.from, to: move.stream.key }, 'stream rescheduled: moved to its new key');
+      log.info(
+        { videoId: move.stream.video_id, from: move.from, to: move.stream.key },
+        'stream rescheduled: moved to its new key',
+      );
     }
     const counts = await store.streams.upsertMany(plan.writes);
     result.new += counts.inserted;

@@ -40,7 +40,11 @@ export async function getText(
   const timeout = AbortSignal.timeout(policy.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   try {
-    const response = await fetch(url, { signal, redirect: 'follow', headers: { 'user-agent': USER_AGENT, ...options.headers } });
+    const response = await fetch(url, {
+      signal,
+      redirect: 'follow',
+      headers: { 'user-agent': USER_AGENT, ...options.headers },
+    });
     const length = Number(response.headers.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) {
       await response.body?.cancel();
@@ -50,7 +54,8 @@ export async function getText(
   } catch (err) {
     if (err instanceof RequestError) throw err;
     if (options.signal?.aborted) throw options.signal.reason;
-    if (timeout.aborted) throw new RequestError(`${safeUrl(url)}: no complete answer within ${policy.timeoutMs} ms`, true);
+    if (timeout.aborted)
+      throw new RequestError(`${safeUrl(url)}: no complete answer within ${policy.timeoutMs} ms`, true);
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new RequestError(`${safeUrl(url)}: ${cause?.code ?? cause?.message ?? (err as Error).message}`, true);
   }

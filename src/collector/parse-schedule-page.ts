@@ -93,11 +93,13 @@ function firstPresent($: cheerio.CheerioAPI, selectors: string[]): cheerio.Cheer
 
 function parseHeading(text: string, fetchedAt: Date): JapanDate {
   const match = /(\d{1,2})\s*\/\s*(\d{1,2})/.exec(text);
-  if (!match) throw new SchedulePageError(`not the schedule page: a day heading reads "${text.slice(0, 40)}", not MM/DD`);
+  if (!match)
+    throw new SchedulePageError(`not the schedule page: a day heading reads "${text.slice(0, 40)}", not MM/DD`);
   const month = Number(match[1]);
   const day = Number(match[2]);
   const date = { year: inferYear(month, day, fetchedAt), month, day };
-  if (!isCalendarDate(date)) throw new SchedulePageError(`not the schedule page: a day heading reads "${match[0]}", not a date`);
+  if (!isCalendarDate(date))
+    throw new SchedulePageError(`not the schedule page: a day heading reads "${match[0]}", not a date`);
   return date;
 }
 

@@ -47,7 +47,11 @@ export function parseScheduleList(json: unknown): Map<string, ListedVideo> {
   return videos;
 }
 
-export async function fetchScheduleList(url: string, policy: RequestPolicy, signal?: AbortSignal): Promise<Map<string, ListedVideo>> {
+export async function fetchScheduleList(
+  url: string,
+  policy: RequestPolicy,
+  signal?: AbortSignal,
+): Promise<Map<string, ListedVideo>> {
   const json = await withRetries(
     async () => {
       const { body } = expectOk(url, await getText(url, policy, { signal, headers: { accept: 'application/json' } }));

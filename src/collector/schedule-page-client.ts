@@ -12,7 +12,8 @@ export async function fetchSchedulePage(
     async () => {
       const { body } = expectOk(url, await getText(url, policy, { signal, headers: { accept: 'text/html' } }));
       // A connection dropped mid-page can still look like a whole answer; the page always ends with </html>.
-      if (!/<\/html\s*>/i.test(body)) throw new RequestError(`${safeUrl(url)}: the page ends before </html> (cut short)`, true);
+      if (!/<\/html\s*>/i.test(body))
+        throw new RequestError(`${safeUrl(url)}: the page ends before </html> (cut short)`, true);
       return body;
     },
     policy,

@@ -16,7 +16,10 @@ export function videoIdFromUrl(href: string | undefined): string | null {
   let candidate: string | null | undefined = null;
   if (host === 'youtu.be') candidate = url.pathname.split('/')[1];
   else if (host === 'youtube.com' || host.endsWith('.youtube.com')) {
-    candidate = url.pathname === '/watch' ? url.searchParams.get('v') : /^\/(?:live|shorts|embed)\/([^/]+)/.exec(url.pathname)?.[1];
+    candidate =
+      url.pathname === '/watch'
+        ? url.searchParams.get('v')
+        : /^\/(?:live|shorts|embed)\/([^/]+)/.exec(url.pathname)?.[1];
   }
   return candidate && isVideoId(candidate) ? candidate : null;
 }

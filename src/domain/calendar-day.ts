@@ -2,7 +2,8 @@
 import { badRequest } from '../errors.js';
 
 export function parseCalendarDay(value: string): string {
-  if (!/^\d{8}$/.test(value)) throw badRequest(`date must be 8 digits, YYYYMMDD (e.g. 20201209), got "${value.slice(0, 40)}"`);
+  if (!/^\d{8}$/.test(value))
+    throw badRequest(`date must be 8 digits, YYYYMMDD (e.g. 20201209), got "${value.slice(0, 40)}"`);
   const year = Number(value.slice(0, 4));
   const month = Number(value.slice(4, 6));
   const day = Number(value.slice(6, 8));

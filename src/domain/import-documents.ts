@@ -87,7 +87,8 @@ export function readImportFile(text: string): ParsedDocuments {
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, MAX_REPORTED_PROBLEMS).join('; ');
-    const more = problems.length > MAX_REPORTED_PROBLEMS ? ` (and ${problems.length - MAX_REPORTED_PROBLEMS} more)` : '';
+    const more =
+      problems.length > MAX_REPORTED_PROBLEMS ? ` (and ${problems.length - MAX_REPORTED_PROBLEMS} more)` : '';
     throw badRequest(`nothing imported: ${shown}${more}`);
   }
   return result;

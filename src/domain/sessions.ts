@@ -70,7 +70,10 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string): P
   if (use !== 'fresh') {
     const family = claims.fam ?? (await deps.store.auth.familyOf(claims.jti));
     if (family) await deps.store.auth.revokeRefreshFamily(family);
-    throw jwtError('Invalid token', use === 'reused' ? 'Refresh token reused; the session is revoked' : 'Token has been revoked');
+    throw jwtError(
+      'Invalid token',
+      use === 'reused' ? 'Refresh token reused; the session is revoked' : 'Token has been revoked',
+    );
   }
   return issueTokenPair(deps, user, claims.fam ?? randomUUID());
 }

@@ -51,7 +51,12 @@ export function checkNewPassword(password: string, minLength: number): string {
   return password;
 }
 
-export async function addUser(deps: UserDeps, username: string, password: string, role: Role = 'user'): Promise<UserSummary> {
+export async function addUser(
+  deps: UserDeps,
+  username: string,
+  password: string,
+  role: Role = 'user',
+): Promise<UserSummary> {
   const user: User = {
     id: randomUUID(),
     username: checkUsername(username),

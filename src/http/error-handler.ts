@@ -44,7 +44,10 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
   if (err.validation) {
     const [first] = err.validation;
     const isWholeBody = err.validationContext === 'body' && (first?.instancePath ?? '') === '';
-    if (request.routeOptions.config?.validationErrors === 'credentials' && !(isWholeBody && first?.keyword === 'type')) {
+    if (
+      request.routeOptions.config?.validationErrors === 'credentials' &&
+      !(isWholeBody && first?.keyword === 'type')
+    ) {
       return new AppError(401, 'Bad Request', 'Invalid credentials', { shape: 'jwt' });
     }
     const field = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
@@ -59,7 +62,12 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
   const status = err.statusCode ?? 500;
   if (status >= 500) return new AppError(500, 'Internal Server Error', undefined, { cause: err });
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
-    return new AppError(400, shape === 'jwt' ? 'Bad Request' : 'Bad request', DESCRIPTIONS.FST_ERR_CTP_INVALID_JSON_BODY, { shape });
+    return new AppError(
+      400,
+      shape === 'jwt' ? 'Bad Request' : 'Bad request',
+      DESCRIPTIONS.FST_ERR_CTP_INVALID_JSON_BODY,
+      { shape },
+    );
   }
   const description = DESCRIPTIONS[err.code] ?? REASONS[status] ?? 'The request was not accepted';
   return new AppError(status, REASONS[status] ?? 'Bad request', description, { shape });
@@ -70,9 +78,15 @@ export function handleError(err: FastifyError | AppError, request: FastifyReques
   if (appError.status >= 500) {
     request.log.error({ err: appError.cause ?? err }, 'request failed');
     const body = appError.status === 503 ? { error: 'Service Unavailable' } : { error: 'Internal Server Error' };
-    void reply.status(appError.status === 503 ? 503 : 500).headers(appError.headers).send(body);
+    void reply
+      .status(appError.status === 503 ? 503 : 500)
+      .headers(appError.headers)
+      .send(body);
     return;
   }
-  request.log.info({ status: appError.status, error: appError.error, description: appError.description }, 'request refused');
+  request.log.info(
+    { status: appError.status, error: appError.error, description: appError.description },
+    'request refused',
+  );
   void reply.status(appError.status).headers(appError.headers).send(appError.body());
 }

@@ -35,10 +35,18 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   try {
     const passwords = await createPasswordHasher(config.passwords);
     if (signing?.source === 'generated') {
-      log.warn({ path: signing.path }, 'JWT_SECRET_KEY is not set: generated a signing secret and kept it in the data directory');
+      log.warn(
+        { path: signing.path },
+        'JWT_SECRET_KEY is not set: generated a signing secret and kept it in the data directory',
+      );
     }
     if (store instanceof SqliteStore && store.info.created) {
-      const firstRun = await initialiseNewDatabase({ store, hasher: passwords, dataDir: config.dataDir, seedSample: config.sampleData });
+      const firstRun = await initialiseNewDatabase({
+        store,
+        hasher: passwords,
+        dataDir: config.dataDir,
+        seedSample: config.sampleData,
+      });
       if (firstRun.admin) {
         log.warn(
           { username: firstRun.admin.username, passwordFile: firstRun.admin.passwordFile },
@@ -47,7 +55,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         );
       }
       if (firstRun.sampleStreams > 0) {
-        log.warn({ streams: firstRun.sampleStreams }, 'new database: seeded a sample schedule for 2020-12-09 (HOLODULE_SAMPLE_DATA=false to skip)');
+        log.warn(
+          { streams: firstRun.sampleStreams },
+          'new database: seeded a sample schedule for 2020-12-09 (HOLODULE_SAMPLE_DATA=false to skip)',
+        );
       }
     }
     const keyring = await loadKeyring({ jwt: config.jwt, store, secret: signing?.secret });
@@ -56,7 +67,10 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     const maintenance = startAuthMaintenance(store, keyring, config, log);
     app.addHook('onClose', async () => maintenance.stop());
     const url = await app.listen({ host: config.host, port: config.port });
-    log.info({ url, store: store.kind, algorithm: config.jwt.algorithm, kid: keyring.signing().kid }, 'holodule is serving');
+    log.info(
+      { url, store: store.kind, algorithm: config.jwt.algorithm, kid: keyring.signing().kid },
+      'holodule is serving',
+    );
     const collector = startCollectScheduler({ store, config: config.collector, log });
     return {
       app,

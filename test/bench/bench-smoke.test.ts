@@ -38,7 +38,9 @@ interface Row {
 const runBench = (args: string[]) => runNodeScript(RUN_BENCH, args);
 
 describe('npm run bench -- --smoke', () => {
-  it('runs every row against its own server process without an error and writes the results as JSON and Markdown', { timeout: 240_000 }, async (t) => {
+  it('runs every row against its own server process without an error and writes the results as JSON and Markdown', {
+    timeout: 240_000,
+  }, async (t) => {
     const dir = makeTempDir('holodule-bench-smoke-');
     t.after(() => dir.remove());
     const out = join(dir.path, 'results.json');
@@ -55,7 +57,10 @@ describe('npm run bench -- --smoke', () => {
     assert.equal(report.smoke, true);
     assert.equal(report.machine.node, process.version);
     assert.ok(report.machine.cores >= 1);
-    assert.deepEqual(report.rows.map((r) => r.id), ROWS);
+    assert.deepEqual(
+      report.rows.map((r) => r.id),
+      ROWS,
+    );
     for (const row of report.rows) {
       // Without a MongoDB server the MongoDB row is skipped with the reason; under CI there must be one.
       if (row.id === 'holodule-mongodb' && row.skipped !== undefined && process.env.CI !== 'true') continue;
@@ -67,8 +72,15 @@ describe('npm run bench -- --smoke', () => {
     }
     const flood = report.rows.find((r) => r.id === 'healthz-auth-flood')?.flood;
     const flooded = report.rows.find((r) => r.id === 'healthz-auth-flood');
-    assert.equal(flooded?.floodConnections, report.rows.find((r) => r.id === 'auth')?.connections, 'the flood has as many connections as the /auth row');
-    assert.ok(flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0, 'the /auth flood beside the probe did not run cleanly');
+    assert.equal(
+      flooded?.floodConnections,
+      report.rows.find((r) => r.id === 'auth')?.connections,
+      'the flood has as many connections as the /auth row',
+    );
+    assert.ok(
+      flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0,
+      'the /auth flood beside the probe did not run cleanly',
+    );
     assert.equal(report.targets.length, 6);
     assert.match(run.stdout, /× ceiling/);
     assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');

@@ -43,7 +43,11 @@ describe('holodule import', () => {
       assert.deepEqual((await store.streams.findByKey('HL0001_20201210_200000'))?.extra, {
         updated_at: '2020-12-09T12:00:00.000Z',
       });
-      assert.deepEqual(await store.users.findByUsername('user01'), { id: '1', username: 'user01', password: 'password01' });
+      assert.deepEqual(await store.users.findByUsername('user01'), {
+        id: '1',
+        username: 'user01',
+        password: 'password01',
+      });
     });
   });
 
@@ -72,7 +76,9 @@ describe('holodule import', () => {
     const { env, withStore } = setup(t);
     await runCli(['user', 'add', 'user01'], { env, stdin: 'a-new-password\n' });
     await runCli(['import', fixture('users.json')], { env });
-    await withStore(async (store) => assert.match((await store.users.findByUsername('user01'))!.password, /^\$argon2id\$/));
+    await withStore(async (store) =>
+      assert.match((await store.users.findByUsername('user01'))!.password, /^\$argon2id\$/),
+    );
   });
 
   it('when any document is invalid, then it names each problem and imports nothing', async (t) => {
@@ -92,7 +98,10 @@ describe('holodule import', () => {
     const sut = await runCli(['import', file], { env });
     assert.equal(sut.code, 1);
     assert.match(sut.stderr, /line 5 is not a JSON document/);
-    writeFileSync(file, [JSON.stringify(good), JSON.stringify({ ...good, key: 'K2', title: 42 }), '{"hello":1}'].join('\n'));
+    writeFileSync(
+      file,
+      [JSON.stringify(good), JSON.stringify({ ...good, key: 'K2', title: 42 }), '{"hello":1}'].join('\n'),
+    );
     const second = await runCli(['import', file], { env });
     assert.equal(second.code, 1);
     assert.match(second.stderr, /nothing imported: line 2: "title" must be a string; line 3: neither a stream/);

@@ -13,7 +13,9 @@ describe('holodule migrate, without a database', () => {
   it('refuses a SQLite source that does not exist instead of migrating nothing', async (t) => {
     const dir = makeTempDir();
     t.after(() => dir.remove());
-    const sut = await runCli(['migrate', '--from', join(dir.path, 'typo.sqlite'), '--to', join(dir.path, 'b.sqlite')], { env: {} });
+    const sut = await runCli(['migrate', '--from', join(dir.path, 'typo.sqlite'), '--to', join(dir.path, 'b.sqlite')], {
+      env: {},
+    });
     assert.equal(sut.code, 2);
     assert.match(sut.stderr, /no SQLite database at .*typo\.sqlite/);
   });
@@ -50,16 +52,27 @@ function describeWithMongo(server: TestMongo): void {
       const second = await runCli(['migrate', `--from=${path}`, `--to=${to}`], { env: {} });
 
       assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, new RegExp(`-> 127\\.0\\.0\\.1:\\d+/${database}: users: 1 added, 0 already present \\(kept as they are\\); streams: 2 new, 0 updated, 0 unchanged`));
+      assert.match(
+        first.stdout,
+        new RegExp(
+          `-> 127\\.0\\.0\\.1:\\d+/${database}: users: 1 added, 0 already present \\(kept as they are\\); streams: 2 new, 0 updated, 0 unchanged`,
+        ),
+      );
       assert.equal(first.stderr, '', 'no progress lines when stderr is not a terminal');
       assert.equal(second.code, 0, second.stderr);
-      assert.match(second.stdout, /users: 0 added, 1 already present \(kept as they are\); streams: 0 new, 0 updated, 2 unchanged/);
+      assert.match(
+        second.stdout,
+        /users: 0 added, 1 already present \(kept as they are\); streams: 0 new, 0 updated, 2 unchanged/,
+      );
     });
 
     it('refuses an empty source, which is most often a mistyped database name', async (t) => {
       const dir = makeTempDir();
       t.after(() => dir.remove());
-      const sut = await runCli(['migrate', '--from', `${server.url}no_such_database`, '--to', join(dir.path, 'b.sqlite')], { env: {} });
+      const sut = await runCli(
+        ['migrate', '--from', `${server.url}no_such_database`, '--to', join(dir.path, 'b.sqlite')],
+        { env: {} },
+      );
       assert.equal(sut.code, 1);
       assert.match(sut.stderr, /no_such_database has no users and no streams: nothing to migrate/);
     });

@@ -17,11 +17,18 @@ async function closedPort(): Promise<number> {
 it('gives up on an unreachable MongoDB after a few tries, with one line saying where, and exit code 1', async () => {
   const port = await closedPort();
 
-  const sut = await runCli(['user', 'list'], { env: { MONGODB_HOST: `127.0.0.1:${port}`, HOLODULE_MONGODB_TIMEOUT_MS: '200' } });
+  const sut = await runCli(['user', 'list'], {
+    env: { MONGODB_HOST: `127.0.0.1:${port}`, HOLODULE_MONGODB_TIMEOUT_MS: '200' },
+  });
 
   assert.equal(sut.code, 1);
   const lines = sut.stderr.trim().split('\n');
-  assert.match(lines.at(-1)!, new RegExp(`^holodule: MongoDB at 127\\.0\\.0\\.1:${port} \\(database holoduledb\\) is unreachable after 3 attempts: .+$`));
+  assert.match(
+    lines.at(-1)!,
+    new RegExp(
+      `^holodule: MongoDB at 127\\.0\\.0\\.1:${port} \\(database holoduledb\\) is unreachable after 3 attempts: .+$`,
+    ),
+  );
   assert.equal(lines.filter((l) => /retrying in/.test(l)).length, 2);
   assert.doesNotMatch(sut.stderr, /\n\s+at /, 'no stack trace');
 });

@@ -29,7 +29,13 @@ const longDescription = `"アカペラ"で歌う'よ'\r\n${'あ'.repeat(120)}`;
 
 function addVideos(youtube: { add: (...v: import('../support/fake-youtube.js').FakeVideo[]) => void }): void {
   youtube.add(
-    { id: 'yEttl2nfhsQ', title: 'アカペラで歌う', description: longDescription, liveBroadcastContent: 'upcoming', scheduledStartTime: '2020-12-09T14:00:00Z' },
+    {
+      id: 'yEttl2nfhsQ',
+      title: 'アカペラで歌う',
+      description: longDescription,
+      liveBroadcastContent: 'upcoming',
+      scheduledStartTime: '2020-12-09T14:00:00Z',
+    },
     {
       id: 'finished001',
       title: 'finished stream',
@@ -44,7 +50,7 @@ function addVideos(youtube: { add: (...v: import('../support/fake-youtube.js').F
 }
 
 describe('collect: YouTube enrichment', () => {
-  it("takes title and description from YouTube, the description cleaned up as the original did", async (t) => {
+  it('takes title and description from YouTube, the description cleaned up as the original did', async (t) => {
     const h = await startHarness(t);
     h.server.on('/', { body: page() });
     addVideos(h.youtube);
@@ -79,10 +85,13 @@ describe('collect: YouTube enrichment', () => {
 
     const second = await h.sut.collect();
 
-    assert.deepEqual(h.youtube.calls.map((ids) => [...ids].sort()), [
-      ['finished001', 'upcoming001', 'yEttl2nfhsQ'],
-      ['upcoming001', 'yEttl2nfhsQ'],
-    ]);
+    assert.deepEqual(
+      h.youtube.calls.map((ids) => [...ids].sort()),
+      [
+        ['finished001', 'upcoming001', 'yEttl2nfhsQ'],
+        ['upcoming001', 'yEttl2nfhsQ'],
+      ],
+    );
     assert.equal(second.unchanged, 3);
   });
 
@@ -107,7 +116,14 @@ describe('collect: YouTube enrichment', () => {
   it('when the quota is exceeded, keeps stored titles, takes new ones from the list, and logs it once', async (t) => {
     const h = await startHarness(t);
     h.server.on('/', { body: page() }, { body: page() }, { body: page().replace('finished001', 'brandnew001') });
-    h.server.on('/api/list', { body: list({ videoId: 'brandnew001', datetime: '2020/12/09 12:00:00', name: '獅白ぼたん', title: 'list: brand new' }) });
+    h.server.on('/api/list', {
+      body: list({
+        videoId: 'brandnew001',
+        datetime: '2020/12/09 12:00:00',
+        name: '獅白ぼたん',
+        title: 'list: brand new',
+      }),
+    });
     addVideos(h.youtube);
     await h.sut.collect();
     h.youtube.script(QUOTA_EXCEEDED);
@@ -126,10 +142,27 @@ describe('collect: YouTube enrichment', () => {
     const h = await startHarness(t, { env: { HOLODULE_COLLECT_RETRIES: '0' } });
     const ids = Array.from({ length: 60 }, (_, i) => `many${String(i).padStart(7, '0')}`);
     const many = schedulePage([
-      { date: '12/09', weekday: '水', cards: ids.map((videoId, i) => ({ videoId, time: `${String(Math.floor(i / 3)).padStart(2, '0')}:${String((i % 3) * 20).padStart(2, '0')}`, name: '尾丸ポルカ' })) },
+      {
+        date: '12/09',
+        weekday: '水',
+        cards: ids.map((videoId, i) => ({
+          videoId,
+          time: `${String(Math.floor(i / 3)).padStart(2, '0')}:${String((i % 3) * 20).padStart(2, '0')}`,
+          name: '尾丸ポルカ',
+        })),
+      },
     ]);
     h.server.on('/', { body: many });
-    h.server.on('/api/list', { body: scheduleList(ids.map((videoId) => ({ videoId, datetime: '2020/12/09 00:00:00', name: '尾丸ポルカ', title: `list ${videoId}` }))) });
+    h.server.on('/api/list', {
+      body: scheduleList(
+        ids.map((videoId) => ({
+          videoId,
+          datetime: '2020/12/09 00:00:00',
+          name: '尾丸ポルカ',
+          title: `list ${videoId}`,
+        })),
+      ),
+    });
     h.youtube.script(QUOTA_EXCEEDED);
     await h.sut.collect();
     h.youtube.add(...ids.map((id) => ({ id, title: `youtube ${id}` })));
@@ -179,7 +212,10 @@ describe('collect: without a YouTube key', () => {
     const result = await h.sut.collect();
 
     assert.equal(result.new, 3);
-    assert.deepEqual((await h.stored()).map((s) => s.title), ['', '', '']);
+    assert.deepEqual(
+      (await h.stored()).map((s) => s.title),
+      ['', '', ''],
+    );
     assert.equal(h.captured.warnings(/schedule list not read/), 1);
   });
 

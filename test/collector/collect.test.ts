@@ -29,11 +29,20 @@ describe('collect: the schedule page into the store', () => {
     const result = await h.sut.collect();
 
     assert.deepEqual(
-      { new: result.new, updated: result.updated, unchanged: result.unchanged, skipped: result.skipped, failed: result.failed },
+      {
+        new: result.new,
+        updated: result.updated,
+        unchanged: result.unchanged,
+        skipped: result.skipped,
+        failed: result.failed,
+      },
       { new: 4, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
     );
     const polka = await h.store.streams.findByVideoId('bbbbbbbbbb2');
-    assert.deepEqual(Object.keys(polka!).filter((k) => k !== 'extra'), [...STREAM_FIELDS]);
+    assert.deepEqual(
+      Object.keys(polka!).filter((k) => k !== 'extra'),
+      [...STREAM_FIELDS],
+    );
     assert.deepEqual(
       { ...polka, extra: undefined },
       {
@@ -125,7 +134,9 @@ describe('collect: the schedule page into the store', () => {
 
   it('keeps a talent missing from talents.json under a generated code, and logs it once', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
-    const page = schedulePage([{ date: '12/09', weekday: '水', cards: [{ videoId: 'newtalent01', time: '19:00', name: '新人ちゃん' }] }]);
+    const page = schedulePage([
+      { date: '12/09', weekday: '水', cards: [{ videoId: 'newtalent01', time: '19:00', name: '新人ちゃん' }] },
+    ]);
     h.server.on('/', { body: page });
 
     await h.sut.collect();
@@ -160,7 +171,9 @@ describe('collect: the schedule page into the store', () => {
 
   it('counts cards it cannot use as skipped', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
-    h.server.on('/', { body: schedulePage(days()).replace('https://www.youtube.com/watch?v=cccccccccc1', 'https://www.twitch.tv/x') });
+    h.server.on('/', {
+      body: schedulePage(days()).replace('https://www.youtube.com/watch?v=cccccccccc1', 'https://www.twitch.tv/x'),
+    });
 
     const result = await h.sut.collect();
 
@@ -220,7 +233,11 @@ describe('collect: bad fetches never damage what is stored', () => {
 
   it('reports a page that is not the schedule as failed, saying so, and changes nothing', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
-    h.server.on('/', { body: schedulePage(days()) }, { body: '<html><head><title>Just a moment...</title></head><body>checking your browser</body></html>' });
+    h.server.on(
+      '/',
+      { body: schedulePage(days()) },
+      { body: '<html><head><title>Just a moment...</title></head><body>checking your browser</body></html>' },
+    );
     await h.sut.collect();
     const before = await h.stored();
 
@@ -246,8 +263,14 @@ describe('collect: bad fetches never damage what is stored', () => {
   it('when one page fails halfway through a run, stores what the others gave and marks nothing', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false, pages: ['/lives/hololive', '/lives/holostars'] });
     const hololive = days();
-    const holostars: DaySpec[] = [{ date: '12/09', weekday: '水', cards: [{ videoId: 'stars000001', time: '22:00', name: '花咲みやび' }] }];
-    h.server.on('/lives/hololive', { body: schedulePage(hololive) }, { body: schedulePage(withoutCard('bbbbbbbbbb2')).replace('09:30', '10:00') });
+    const holostars: DaySpec[] = [
+      { date: '12/09', weekday: '水', cards: [{ videoId: 'stars000001', time: '22:00', name: '花咲みやび' }] },
+    ];
+    h.server.on(
+      '/lives/hololive',
+      { body: schedulePage(hololive) },
+      { body: schedulePage(withoutCard('bbbbbbbbbb2')).replace('09:30', '10:00') },
+    );
     h.server.on('/lives/holostars', { body: schedulePage(holostars) }, { dropAfterHalf: schedulePage(holostars) });
     await h.sut.collect();
     const stars = await h.store.streams.findByVideoId('stars000001');

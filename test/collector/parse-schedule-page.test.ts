@@ -18,7 +18,12 @@ const threeDays: DaySpec[] = [
     banners: 2,
     cards: [
       { videoId: 'bbbbbbbbbb1', time: '00:00', name: 'ときのそら', live: true },
-      { videoId: 'bbbbbbbbbb2', time: '23:00', name: '尾丸ポルカ', collaborators: [avatar('獅白ぼたん'), avatar('雪花ラミィ')] },
+      {
+        videoId: 'bbbbbbbbbb2',
+        time: '23:00',
+        name: '尾丸ポルカ',
+        collaborators: [avatar('獅白ぼたん'), avatar('雪花ラミィ')],
+      },
     ],
   },
   {
@@ -104,7 +109,10 @@ describe('parseSchedulePage', () => {
   });
 
   it('skips, with a reason, a stream card that does not link to a YouTube video', () => {
-    const page = schedulePage(threeDays).replace('https://www.youtube.com/watch?v=cccccccccc1', 'https://www.twitch.tv/somebody');
+    const page = schedulePage(threeDays).replace(
+      'https://www.youtube.com/watch?v=cccccccccc1',
+      'https://www.twitch.tv/somebody',
+    );
     const sut = parseSchedulePage(page, DECEMBER_9_2020);
     assert.equal(sut.cards.length, 3);
     assert.deepEqual(sut.skipped, [{ href: 'https://www.twitch.tv/somebody', reason: 'not a YouTube video link' }]);
@@ -125,10 +133,14 @@ describe('parseSchedulePage', () => {
   });
 
   it('refuses a page that is not the schedule, saying so', () => {
-    const page = '<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Maintenance</h1></body></html>';
+    const page =
+      '<!DOCTYPE html><html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Maintenance</h1></body></html>';
     assert.throws(
       () => parseSchedulePage(page, DECEMBER_9_2020),
-      (err: unknown) => err instanceof SchedulePageError && /not the schedule page/.test(err.message) && /Maintenance|503/.test(err.message),
+      (err: unknown) =>
+        err instanceof SchedulePageError &&
+        /not the schedule page/.test(err.message) &&
+        /Maintenance|503/.test(err.message),
     );
   });
 

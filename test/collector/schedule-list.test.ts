@@ -7,18 +7,30 @@ describe('parseScheduleList', () => {
   it('reads title, talent, live flag and collaborators by video id', () => {
     const sut = parseScheduleList(
       scheduleList([
-        { videoId: 'yEttl2nfhsQ', datetime: '2020/12/09 23:00:00', name: '尾丸ポルカ', title: 'アカペラ', live: true, collaborators: ['獅白ぼたん'] },
+        {
+          videoId: 'yEttl2nfhsQ',
+          datetime: '2020/12/09 23:00:00',
+          name: '尾丸ポルカ',
+          title: 'アカペラ',
+          live: true,
+          collaborators: ['獅白ぼたん'],
+        },
       ]),
     );
     const video = sut.get('yEttl2nfhsQ');
     assert.equal(video?.title, 'アカペラ');
     assert.equal(video?.name, '尾丸ポルカ');
     assert.equal(video?.live, true);
-    assert.deepEqual(video?.collaborators.map((c) => c.name), ['獅白ぼたん']);
+    assert.deepEqual(
+      video?.collaborators.map((c) => c.name),
+      ['獅白ぼたん'],
+    );
   });
 
   it('leaves out entries that are not YouTube videos or not objects', () => {
-    const json = scheduleList([{ videoId: 'yEttl2nfhsQ', datetime: '2020/12/09 23:00:00', name: '尾丸ポルカ', title: 'kept' }]) as {
+    const json = scheduleList([
+      { videoId: 'yEttl2nfhsQ', datetime: '2020/12/09 23:00:00', name: '尾丸ポルカ', title: 'kept' },
+    ]) as {
       dateGroupList: { videoList: unknown[] }[];
     };
     json.dateGroupList[0]!.videoList.push({ url: 'https://www.twitch.tv/x', title: 'twitch' }, 'junk', null);

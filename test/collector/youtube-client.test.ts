@@ -31,7 +31,10 @@ describe('YouTubeClient', () => {
 
     const result = await sut.lookup(all);
 
-    assert.deepEqual(youtube.calls.map((c) => c.length), [50, 50, 20]);
+    assert.deepEqual(
+      youtube.calls.map((c) => c.length),
+      [50, 50, 20],
+    );
     assert.equal(result.found.size, 120);
     assert.equal(result.found.get(all[0]!)?.title, `title ${all[0]}`);
   });
@@ -39,7 +42,12 @@ describe('YouTubeClient', () => {
   it('reports ids missing from a good answer as missing (private or deleted), not as unanswered', async (t) => {
     const { sut, youtube } = await arrange(t);
     const [visible, gone] = ids(2);
-    youtube.add({ id: visible!, title: 'visible', actualStartTime: '2020-12-09T14:00:00Z', liveBroadcastContent: 'live' });
+    youtube.add({
+      id: visible!,
+      title: 'visible',
+      actualStartTime: '2020-12-09T14:00:00Z',
+      liveBroadcastContent: 'live',
+    });
 
     const result = await sut.lookup([visible!, gone!]);
 

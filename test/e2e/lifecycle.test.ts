@@ -7,7 +7,11 @@ import { exitOf, startServeProcess } from '../support/cli.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 /** Resolves when `read()` first matches `pattern`, checking each time `child` prints. */
-function waitForLog(child: import('node:child_process').ChildProcess, read: () => string, pattern: RegExp): Promise<void> {
+function waitForLog(
+  child: import('node:child_process').ChildProcess,
+  read: () => string,
+  pattern: RegExp,
+): Promise<void> {
   return new Promise((resolve) => {
     const check = () => {
       if (pattern.test(read())) {

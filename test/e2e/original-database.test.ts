@@ -39,7 +39,11 @@ function describeOriginalDatabase(server: TestMongo): void {
       t.after(() => dir.remove());
 
       const where: Record<string, string> = server.credentials
-        ? { MONGODB_HOST: server.host, MONGODB_USER: server.credentials.username, MONGODB_PASSWORD: server.credentials.password }
+        ? {
+            MONGODB_HOST: server.host,
+            MONGODB_USER: server.credentials.username,
+            MONGODB_PASSWORD: server.credentials.password,
+          }
         : { MONGODB_URL: server.url };
       const { child, url } = await startServeProcess({
         ...where,
@@ -66,10 +70,21 @@ function describeOriginalDatabase(server: TestMongo): void {
       assert.equal(day.status, 200);
       const body = (await day.json()) as { result: number; holodules: Array<Record<string, string>> };
       assert.equal(body.result, 3);
-      assert.deepEqual(body.holodules.map((s) => s.key), ['HL0503_20201209_230000', 'HL0501_20201209_220000', 'HL0G02_20201209_180000']);
+      assert.deepEqual(
+        body.holodules.map((s) => s.key),
+        ['HL0503_20201209_230000', 'HL0501_20201209_220000', 'HL0G02_20201209_180000'],
+      );
       const { _id, thumbnail, collected_at, ...contractFields } = withUnknownFields;
       assert.deepEqual(body.holodules[2], contractFields);
-      assert.deepEqual(Object.keys(body.holodules[2]!), ['key', 'video_id', 'datetime', 'name', 'title', 'url', 'description']);
+      assert.deepEqual(Object.keys(body.holodules[2]!), [
+        'key',
+        'video_id',
+        'datetime',
+        'name',
+        'title',
+        'url',
+        'description',
+      ]);
 
       const empty = await fetch(`${url}/holodules/20201211`, { headers: { authorization: `JWT ${token}` } });
       assert.equal(empty.status, 404);

@@ -31,7 +31,10 @@ describe('the quick start', () => {
 
     // Only the port differs from the README: the test cannot take 5000.
     const script = quickStartCurlBlock().replaceAll('localhost:5000', `127.0.0.1:${new URL(url).port}`);
-    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir.path, env: cleanEnv({}) });
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], {
+      cwd: dir.path,
+      env: cleanEnv({}),
+    });
 
     const body = JSON.parse(stdout) as { result: number; holodules: Array<{ title: string; video_id: string }> };
     assert.equal(body.result, 5);

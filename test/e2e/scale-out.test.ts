@@ -14,7 +14,11 @@ if (mongo) describeScaleOut(mongo);
 
 type Instance = { url: string };
 
-async function login(instance: Instance, username: string, password: string): Promise<{ status: number; token?: string }> {
+async function login(
+  instance: Instance,
+  username: string,
+  password: string,
+): Promise<{ status: number; token?: string }> {
   const res = await fetch(`${instance.url}/auth`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -38,7 +42,10 @@ function describeScaleOut(server: TestMongo): void {
       const cli = (args: string[], stdin?: string) => {
         const dir = makeTempDir();
         t.after(() => dir.remove());
-        return runCli(args, { env: { ...shared, HOLODULE_DATA_DIR: dir.path }, ...(stdin === undefined ? {} : { stdin }) });
+        return runCli(args, {
+          env: { ...shared, HOLODULE_DATA_DIR: dir.path },
+          ...(stdin === undefined ? {} : { stdin }),
+        });
       };
       const start = async (): Promise<Instance> => {
         const dir = makeTempDir();
@@ -87,26 +94,43 @@ function describeScaleOut(server: TestMongo): void {
       const asAdmin = (instance: Instance, method: string, path: string, body?: unknown) =>
         fetch(`${instance.url}${path}`, {
           method,
-          headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${admin}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
 
       assert.equal((await asAdmin(a, 'POST', '/users', { username: 'user01', password: 'password01' })).status, 201);
       const before = (await login(b, 'user01', 'password01')).token!;
-      assert.equal((await schedule(a, before)).status, 200, "a user created on A logs in on B, and B's token works on A");
+      assert.equal(
+        (await schedule(a, before)).status,
+        200,
+        "a user created on A logs in on B, and B's token works on A",
+      );
 
       assert.equal((await asAdmin(a, 'PUT', '/users/user01/password', { password: 'password02' })).status, 204);
       assert.equal((await schedule(b, before)).status, 401, 'the reset on A ends the tokens B issued');
       assert.equal((await login(b, 'user01', 'password01')).status, 401);
       const after = (await login(b, 'user01', 'password02')).token!;
 
-      const logout = await fetch(`${a.url}/auth/logout`, { method: 'POST', headers: { authorization: `JWT ${after}` } });
+      const logout = await fetch(`${a.url}/auth/logout`, {
+        method: 'POST',
+        headers: { authorization: `JWT ${after}` },
+      });
       assert.equal(logout.status, 204);
-      assert.deepEqual((await schedule(b, after)).body, { status_code: 401, error: 'Invalid token', description: 'Token has been revoked' });
+      assert.deepEqual((await schedule(b, after)).body, {
+        status_code: 401,
+        error: 'Invalid token',
+        description: 'Token has been revoked',
+      });
 
       const last = (await login(a, 'user01', 'password02')).token!;
       assert.equal((await asAdmin(b, 'DELETE', '/users/user01')).status, 204);
-      assert.deepEqual(await schedule(a, last), { status: 401, body: { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' } });
+      assert.deepEqual(await schedule(a, last), {
+        status: 401,
+        body: { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' },
+      });
     });
 
     it("lets both instances log in the original's plain-text user at the same moment, and keeps one valid hash", async (t) => {
@@ -116,7 +140,10 @@ function describeScaleOut(server: TestMongo): void {
 
       const both = await Promise.all([login(a, 'user01', 'password01'), login(b, 'user01', 'password01')]);
 
-      assert.deepEqual(both.map((r) => r.status), [200, 200]);
+      assert.deepEqual(
+        both.map((r) => r.status),
+        [200, 200],
+      );
       assert.match(String((await db.collection('users').findOne({ username: 'user01' }))?.password), /^\$argon2id\$/);
       assert.equal((await login(b, 'user01', 'password01')).status, 200);
       assert.equal((await login(a, 'user01', 'password01')).status, 200);

@@ -121,7 +121,11 @@ describe('JWT_AUTH_URL_RULE', () => {
       body: JSON.stringify({ username: 'user01', password: 'password01' }),
     });
     assert.equal(ok.status, 200);
-    const old = await fetch(`${sut.url}/auth`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    const old = await fetch(`${sut.url}/auth`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(old.status, 404);
     assert.deepEqual(await old.json(), { error: 'Not found' });
   });

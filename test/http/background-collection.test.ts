@@ -9,7 +9,9 @@ describe('holodule serve with background collection', () => {
     const site = await startFixtureServer();
     t.after(() => site.close());
     site.on('/', {
-      body: schedulePage([{ date: '12/09', weekday: '水', cards: [{ videoId: 'bbbbbbbbbb2', time: '23:00', name: '尾丸ポルカ' }] }]),
+      body: schedulePage([
+        { date: '12/09', weekday: '水', cards: [{ videoId: 'bbbbbbbbbb2', time: '23:00', name: '尾丸ポルカ' }] },
+      ]),
     });
     const sut = await startTestServer({
       HOLODULE_COLLECT_INTERVAL: '1h',

@@ -120,13 +120,18 @@ describe('GET /holodules/<date>', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8');
     const body = (await res.json()) as { holodules: Array<{ title: string }> };
-    assert.deepEqual(body.holodules.map((s) => s.title), ['after']);
+    assert.deepEqual(
+      body.holodules.map((s) => s.title),
+      ['after'],
+    );
   });
 });
 
 describe('server faults', () => {
   // A closed MongoDB client is a lost database (503); test/http/mongo-faults.test.ts covers MongoDB's faults.
-  it('when the database fails under a request, then 500 {"error": "Internal Server Error"} with no detail', { skip: TEST_STORE === 'mongodb' && 'SQLite only' }, async (t) => {
+  it('when the database fails under a request, then 500 {"error": "Internal Server Error"} with no detail', {
+    skip: TEST_STORE === 'mongodb' && 'SQLite only',
+  }, async (t) => {
     const sut = await startTestServer();
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01');
@@ -154,7 +159,10 @@ describe('the OpenAPI document', () => {
   it('is served at /openapi.json and describes every route, with a docs page at /docs', async (t) => {
     const sut = await startTestServer();
     t.after(() => sut.close());
-    const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     assert.match(doc.openapi, /^3\./);
     for (const path of [
       '/auth',

@@ -63,7 +63,10 @@ describe('key rotation', () => {
     const keys = await sut.store.auth.listKeys();
     assert.equal(keys.length, 2);
     assert.equal(keys.filter((k) => k.retiredAt === null).length, 1, 'exactly one key signs');
-    assert.ok(keys.every((k) => k.retiredAt === null || (k.expiresAt ?? 0) > Date.now()), 'retired keys verify until expiry');
+    assert.ok(
+      keys.every((k) => k.retiredAt === null || (k.expiresAt ?? 0) > Date.now()),
+      'retired keys verify until expiry',
+    );
   });
 });
 
@@ -133,11 +136,21 @@ describe('hostile JWS headers', () => {
 
   it('refuses a token with a crit header it does not understand', async (t) => {
     const sut = await serverWithUser(t);
-    const token = createSigner({ key: TEST_SECRET, algorithm: 'HS256', header: { alg: 'HS256', crit: ['exp'], exp: 1 }, noTimestamp: true })(claims());
+    const token = createSigner({
+      key: TEST_SECRET,
+      algorithm: 'HS256',
+      header: { alg: 'HS256', crit: ['exp'], exp: 1 },
+      noTimestamp: true,
+    })(claims());
     const res = await day(sut, token);
     assert.equal(res.status, 401);
     assert.equal(res.body.error, 'Invalid token');
-    const unknown = createSigner({ key: TEST_SECRET, algorithm: 'HS256', header: { alg: 'HS256', crit: ['b64'], b64: false }, noTimestamp: true })(claims());
+    const unknown = createSigner({
+      key: TEST_SECRET,
+      algorithm: 'HS256',
+      header: { alg: 'HS256', crit: ['b64'], b64: false },
+      noTimestamp: true,
+    })(claims());
     assert.equal((await day(sut, unknown)).status, 401);
   });
 
@@ -152,7 +165,10 @@ describe('hostile JWS headers', () => {
 
 describe('issuer and audience', () => {
   it('when set, then tokens carry them and a token without or with another one is refused', async (t) => {
-    const sut = await serverWithUser(t, { HOLODULE_JWT_ISSUER: 'https://holodule.example', HOLODULE_JWT_AUDIENCE: 'holodule-api' });
+    const sut = await serverWithUser(t, {
+      HOLODULE_JWT_ISSUER: 'https://holodule.example',
+      HOLODULE_JWT_AUDIENCE: 'holodule-api',
+    });
     const token = await sut.login('user01', 'password01');
     assert.equal(decode(token).payload.iss, 'https://holodule.example');
     assert.equal(decode(token).payload.aud, 'holodule-api');

@@ -14,7 +14,10 @@ describe('a user stored the original way, with a plain-text password', () => {
     const stored = await sut.store.users.findByUsername('user01');
     assert.ok(stored && isPasswordHash(stored.password), 'the password is now a hash');
     assert.match(stored.password, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
-    assert.deepEqual({ ...stored, password: 'hidden' }, { id: '1', username: 'user01', password: 'hidden', extra: { team: 'gamers' } });
+    assert.deepEqual(
+      { ...stored, password: 'hidden' },
+      { id: '1', username: 'user01', password: 'hidden', extra: { team: 'gamers' } },
+    );
     await sut.login('user01', 'password01');
   });
 

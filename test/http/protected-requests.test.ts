@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { makeStream } from '../support/streams.js';
-import { b64url, nowSeconds, signRawToken, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.js';
+import {
+  b64url,
+  nowSeconds,
+  signRawToken,
+  startTestServer,
+  TEST_SECRET,
+  type TestServer,
+} from '../support/test-server.js';
 
 const invalidToken = (description: string) => ({ status_code: 401, error: 'Invalid token', description });
 const invalidHeader = (description: string) => ({ status_code: 401, error: 'Invalid JWT header', description });
@@ -81,45 +88,113 @@ describe('protected requests', () => {
 
   describe('malicious and broken tokens', () => {
     const cases: Array<[string, () => string, string]> = [
-      ['alg none without a signature', () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}.`, 'The specified alg value is not allowed'],
-      ['alg None with the real signature', () => {
-        const [, , sig] = token.split('.');
-        return `${b64url({ alg: 'None', typ: 'JWT' })}.${b64url(claims())}.${sig}`;
-      }, 'The specified alg value is not allowed'],
-      ['alg NONE without a signature', () => `${b64url({ alg: 'NONE' })}.${b64url(claims())}.`, 'The specified alg value is not allowed'],
-      ['alg none with a bogus signature', () => `${b64url({ alg: 'none' })}.${b64url(claims())}.AAAA`, 'The specified alg value is not allowed'],
-      ['HS256 signed with an RSA public key as the secret', () => {
-        const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-        return signRawToken(claims(), publicKey.export({ type: 'spki', format: 'pem' }).toString());
-      }, 'Signature verification failed'],
-      ['RS256 when HS256 is configured', () => {
-        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-        const input = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims())}`;
-        const sig = createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url');
-        return `${input}.${sig}`;
-      }, 'The specified alg value is not allowed'],
-      ['HS512 when HS256 is configured', () => signRawToken(claims(), TEST_SECRET, 'HS512'), 'The specified alg value is not allowed'],
-      ['a tampered payload with the old signature', () => {
-        const [header, , sig] = token.split('.');
-        return `${header}.${b64url(claims({ identity: 'admin' }))}.${sig}`;
-      }, 'Signature verification failed'],
-      ['a wrong secret', () => signRawToken(claims(), 'another-secret-that-is-long-enough-to-use'), 'Signature verification failed'],
+      [
+        'alg none without a signature',
+        () => `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims())}.`,
+        'The specified alg value is not allowed',
+      ],
+      [
+        'alg None with the real signature',
+        () => {
+          const [, , sig] = token.split('.');
+          return `${b64url({ alg: 'None', typ: 'JWT' })}.${b64url(claims())}.${sig}`;
+        },
+        'The specified alg value is not allowed',
+      ],
+      [
+        'alg NONE without a signature',
+        () => `${b64url({ alg: 'NONE' })}.${b64url(claims())}.`,
+        'The specified alg value is not allowed',
+      ],
+      [
+        'alg none with a bogus signature',
+        () => `${b64url({ alg: 'none' })}.${b64url(claims())}.AAAA`,
+        'The specified alg value is not allowed',
+      ],
+      [
+        'HS256 signed with an RSA public key as the secret',
+        () => {
+          const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+          return signRawToken(claims(), publicKey.export({ type: 'spki', format: 'pem' }).toString());
+        },
+        'Signature verification failed',
+      ],
+      [
+        'RS256 when HS256 is configured',
+        () => {
+          const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+          const input = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url(claims())}`;
+          const sig = createSign('RSA-SHA256').update(input).sign(privateKey).toString('base64url');
+          return `${input}.${sig}`;
+        },
+        'The specified alg value is not allowed',
+      ],
+      [
+        'HS512 when HS256 is configured',
+        () => signRawToken(claims(), TEST_SECRET, 'HS512'),
+        'The specified alg value is not allowed',
+      ],
+      [
+        'a tampered payload with the old signature',
+        () => {
+          const [header, , sig] = token.split('.');
+          return `${header}.${b64url(claims({ identity: 'admin' }))}.${sig}`;
+        },
+        'Signature verification failed',
+      ],
+      [
+        'a wrong secret',
+        () => signRawToken(claims(), 'another-secret-that-is-long-enough-to-use'),
+        'Signature verification failed',
+      ],
       ['1 segment', () => 'abc', 'Malformed token'],
       ['2 segments', () => token.split('.').slice(0, 2).join('.'), 'Malformed token'],
       ['4 segments', () => `${token}.extra`, 'Malformed token'],
-      ['a payload that is not JSON', () => {
-        const [header, , sig] = token.split('.');
-        return `${header}.${b64url('not json')}.${sig}`;
-      }, 'Malformed token'],
-      ['a payload that is a JSON array, correctly signed', () => signRawToken([1, 2], TEST_SECRET), 'Invalid payload string: must be a json object'],
+      [
+        'a payload that is not JSON',
+        () => {
+          const [header, , sig] = token.split('.');
+          return `${header}.${b64url('not json')}.${sig}`;
+        },
+        'Malformed token',
+      ],
+      [
+        'a payload that is a JSON array, correctly signed',
+        () => signRawToken([1, 2], TEST_SECRET),
+        'Invalid payload string: must be a json object',
+      ],
       ['no exp claim', () => signRawToken(claims({ exp: undefined }), TEST_SECRET), 'Token is missing the "exp" claim'],
       ['no iat claim', () => signRawToken(claims({ iat: undefined }), TEST_SECRET), 'Token is missing the "iat" claim'],
       ['no nbf claim', () => signRawToken(claims({ nbf: undefined }), TEST_SECRET), 'Token is missing the "nbf" claim'],
-      ['no identity claim', () => signRawToken(claims({ identity: undefined }), TEST_SECRET), 'Token is missing the "identity" claim'],
-      ['exp as a string', () => signRawToken(claims({ exp: String(nowSeconds() + 300) }), TEST_SECRET), 'The "exp" claim must be a number'],
-      ['nbf as a string', () => signRawToken(claims({ nbf: String(nowSeconds()) }), TEST_SECRET), 'The "nbf" claim must be a number'],
-      ['an expired token', () => signRawToken(claims({ iat: nowSeconds() - 400, nbf: nowSeconds() - 400, exp: nowSeconds() - 60 }), TEST_SECRET), 'Signature has expired'],
-      ['a token that is not yet valid', () => signRawToken(claims({ nbf: nowSeconds() + 120 }), TEST_SECRET), 'The token is not yet valid (nbf)'],
+      [
+        'no identity claim',
+        () => signRawToken(claims({ identity: undefined }), TEST_SECRET),
+        'Token is missing the "identity" claim',
+      ],
+      [
+        'exp as a string',
+        () => signRawToken(claims({ exp: String(nowSeconds() + 300) }), TEST_SECRET),
+        'The "exp" claim must be a number',
+      ],
+      [
+        'nbf as a string',
+        () => signRawToken(claims({ nbf: String(nowSeconds()) }), TEST_SECRET),
+        'The "nbf" claim must be a number',
+      ],
+      [
+        'an expired token',
+        () =>
+          signRawToken(
+            claims({ iat: nowSeconds() - 400, nbf: nowSeconds() - 400, exp: nowSeconds() - 60 }),
+            TEST_SECRET,
+          ),
+        'Signature has expired',
+      ],
+      [
+        'a token that is not yet valid',
+        () => signRawToken(claims({ nbf: nowSeconds() + 120 }), TEST_SECRET),
+        'The token is not yet valid (nbf)',
+      ],
     ];
     for (const [what, make, description] of cases) {
       it(`refuses ${what}: 401 Invalid token, "${description}"`, async () => {
@@ -145,7 +220,11 @@ describe('protected requests', () => {
       await sut.store.users.remove('leaving');
       const res = await withHeader(`JWT ${leavingToken}`);
       assert.equal(res.status, 401);
-      assert.deepEqual(await res.json(), { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' });
+      assert.deepEqual(await res.json(), {
+        status_code: 401,
+        error: 'Invalid JWT',
+        description: 'User does not exist',
+      });
     });
   });
 });

@@ -20,7 +20,8 @@ describe('sessions: refresh, logout and revocation', () => {
     return { username, ...(await sut.loginPair(username, 'password01')) };
   }
   const day = (token: string) => call(`${sut.url}/holodules/20201209`, 'GET', { token });
-  const refresh = (refreshToken: string) => call(`${sut.url}/auth/refresh`, 'POST', { body: { refresh_token: refreshToken } });
+  const refresh = (refreshToken: string) =>
+    call(`${sut.url}/auth/refresh`, 'POST', { body: { refresh_token: refreshToken } });
 
   it('issues access and refresh tokens of distinct types, in one login family', async () => {
     const { access_token, refresh_token } = await freshUser();
@@ -141,17 +142,30 @@ describe('user administration over HTTP', () => {
   after(() => sut.close());
 
   it('lets an admin create, list, read, reset and delete users', async () => {
-    const created = await call(`${sut.url}/users`, 'POST', { token: admin, body: { username: 'carol', password: 'password-c' } });
+    const created = await call(`${sut.url}/users`, 'POST', {
+      token: admin,
+      body: { username: 'carol', password: 'password-c' },
+    });
     assert.equal(created.status, 201);
-    assert.deepEqual({ ...created.body, id: 'x' }, { id: 'x', username: 'carol', role: 'user', disabled: false, password: 'argon2id' });
+    assert.deepEqual(
+      { ...created.body, id: 'x' },
+      { id: 'x', username: 'carol', role: 'user', disabled: false, password: 'argon2id' },
+    );
     const list = await call(`${sut.url}/users`, 'GET', { token: admin });
     const names = list.body.map((u: { username: string }) => u.username);
     assert.ok(names.includes('carol') && names.includes('root'));
     assert.ok(!JSON.stringify(list.body).includes('$argon2'), 'no hash is ever sent');
 
     const carol = await sut.login('carol', 'password-c');
-    assert.equal((await call(`${sut.url}/users/carol/password`, 'PUT', { token: admin, body: { password: 'password-d' } })).status, 204);
-    assert.equal((await call(`${sut.url}/holodules/20201209`, 'GET', { token: carol })).status, 401, 'reset ends her tokens');
+    assert.equal(
+      (await call(`${sut.url}/users/carol/password`, 'PUT', { token: admin, body: { password: 'password-d' } })).status,
+      204,
+    );
+    assert.equal(
+      (await call(`${sut.url}/holodules/20201209`, 'GET', { token: carol })).status,
+      401,
+      'reset ends her tokens',
+    );
     await sut.login('carol', 'password-d');
 
     assert.equal((await call(`${sut.url}/users/carol`, 'DELETE', { token: admin })).status, 204);
@@ -160,9 +174,15 @@ describe('user administration over HTTP', () => {
 
   it('refuses a duplicate username with 409 and a weak password with 400', async () => {
     await call(`${sut.url}/users`, 'POST', { token: admin, body: { username: 'dave', password: 'password-d' } });
-    const dup = await call(`${sut.url}/users`, 'POST', { token: admin, body: { username: 'dave', password: 'password-d' } });
+    const dup = await call(`${sut.url}/users`, 'POST', {
+      token: admin,
+      body: { username: 'dave', password: 'password-d' },
+    });
     assert.equal(dup.status, 409);
-    const weak = await call(`${sut.url}/users`, 'POST', { token: admin, body: { username: 'erin', password: 'short' } });
+    const weak = await call(`${sut.url}/users`, 'POST', {
+      token: admin,
+      body: { username: 'erin', password: 'short' },
+    });
     assert.equal(weak.status, 400);
   });
 
@@ -173,12 +193,19 @@ describe('user administration over HTTP', () => {
     assert.equal(disabled.body.disabled, true);
     const refused = await call(`${sut.url}/holodules/20201209`, 'GET', { token: frank });
     assert.equal(refused.status, 401);
-    assert.equal((await call(`${sut.url}/auth`, 'POST', { body: { username: 'frank', password: 'password01' } })).status, 401);
+    assert.equal(
+      (await call(`${sut.url}/auth`, 'POST', { body: { username: 'frank', password: 'password01' } })).status,
+      401,
+    );
 
     await call(`${sut.url}/users/frank`, 'PATCH', { token: admin, body: { disabled: false } });
     const again = await sut.login('frank', 'password01');
     assert.equal((await call(`${sut.url}/holodules/20201209`, 'GET', { token: again })).status, 200);
-    assert.equal((await call(`${sut.url}/holodules/20201209`, 'GET', { token: frank })).status, 401, 'old tokens stay dead');
+    assert.equal(
+      (await call(`${sut.url}/holodules/20201209`, 'GET', { token: frank })).status,
+      401,
+      'old tokens stay dead',
+    );
   });
 
   it('refuses every admin endpoint to a non-admin with 403', async () => {
@@ -204,7 +231,10 @@ describe('user administration over HTTP', () => {
     await sut.addUser('hana', 'password01');
     const promoted = await call(`${sut.url}/users/hana`, 'PATCH', { token: admin, body: { role: 'admin' } });
     assert.equal(promoted.body.role, 'admin');
-    assert.equal((await call(`${sut.url}/users/root`, 'PATCH', { token: admin, body: { disabled: true } })).status, 409);
+    assert.equal(
+      (await call(`${sut.url}/users/root`, 'PATCH', { token: admin, body: { disabled: true } })).status,
+      409,
+    );
     assert.equal((await call(`${sut.url}/users/root`, 'DELETE', { token: admin })).status, 409);
   });
 

@@ -34,7 +34,9 @@ function describeMigrate(server: TestMongo): void {
       const { sqlite, mongodb } = await stores(t);
       await sqlite.users.create({ id: '1', username: 'user01', password: 'password01' });
       await sqlite.users.create({ id: '2', username: 'admin', password: HASH, extra: { role: 'admin' } });
-      const streams = Array.from({ length: 7 }, (_, i) => makeStream(`2020120${i + 1} 230000`, { extra: { live_status: 'upcoming' } }));
+      const streams = Array.from({ length: 7 }, (_, i) =>
+        makeStream(`2020120${i + 1} 230000`, { extra: { live_status: 'upcoming' } }),
+      );
       await sqlite.streams.upsertMany(streams);
 
       const first = await migrate(sqlite, mongodb, { batchSize: 3 });
@@ -55,7 +57,12 @@ function describeMigrate(server: TestMongo): void {
       const report = await migrate(mongodb, sqlite);
 
       assert.deepEqual(report, { users: { added: 1, kept: 0 }, streams: { inserted: 1, updated: 0, unchanged: 0 } });
-      assert.deepEqual(await sqlite.users.findByUsername('user01'), { id: '1', username: 'user01', password: 'password01', extra: { note: 'original' } });
+      assert.deepEqual(await sqlite.users.findByUsername('user01'), {
+        id: '1',
+        username: 'user01',
+        password: 'password01',
+        extra: { note: 'original' },
+      });
       assert.deepEqual(await sqlite.streams.findByKey(stream.key), stream);
     });
 
@@ -78,8 +85,14 @@ function describeMigrate(server: TestMongo): void {
 
       await migrate(sqlite, mongodb, { batchSize: 2, onProgress: (p) => seen.push(p) });
 
-      assert.deepEqual(seen.filter((p) => p.phase === 'users'), [{ phase: 'users', done: 1, total: 1 }]);
-      assert.deepEqual(seen.filter((p) => p.phase === 'streams').map((p) => `${p.done}/${p.total}`), ['2/5', '4/5', '5/5']);
+      assert.deepEqual(
+        seen.filter((p) => p.phase === 'users'),
+        [{ phase: 'users', done: 1, total: 1 }],
+      );
+      assert.deepEqual(
+        seen.filter((p) => p.phase === 'streams').map((p) => `${p.done}/${p.total}`),
+        ['2/5', '4/5', '5/5'],
+      );
     });
   });
 }

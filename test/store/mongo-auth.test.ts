@@ -12,7 +12,12 @@ if (mongo) describeAuth(mongo);
 
 function describeAuth(server: TestMongo): void {
   const settings = (env: Record<string, string>) =>
-    loadConfig({ MONGODB_HOST: server.host, HOLODULE_MONGODB_DATABASE: server.freshDatabaseName(), HOLODULE_MONGODB_TIMEOUT_MS: '2000', ...env }).mongo;
+    loadConfig({
+      MONGODB_HOST: server.host,
+      HOLODULE_MONGODB_DATABASE: server.freshDatabaseName(),
+      HOLODULE_MONGODB_TIMEOUT_MS: '2000',
+      ...env,
+    }).mongo;
   const noRetries = { maxAttempts: 1, log: () => assert.fail('credentials problems are not retried') };
 
   describe('mongodb store, with the original credentials settings', () => {
@@ -30,13 +35,16 @@ function describeAuth(server: TestMongo): void {
     });
 
     it('stops at once, naming MONGODB_PASSWORD, when the password is wrong', async () => {
-      await assert.rejects(openMongoStore(settings({ MONGODB_USER: CREDENTIALS.username, MONGODB_PASSWORD: 'wrong' }), noRetries), (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.equal(err.variable, 'MONGODB_PASSWORD');
-        assert.match(err.message, /refused the credentials/);
-        assert.doesNotMatch(err.message, /wrong/, 'the password is never shown');
-        return true;
-      });
+      await assert.rejects(
+        openMongoStore(settings({ MONGODB_USER: CREDENTIALS.username, MONGODB_PASSWORD: 'wrong' }), noRetries),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.equal(err.variable, 'MONGODB_PASSWORD');
+          assert.match(err.message, /refused the credentials/);
+          assert.doesNotMatch(err.message, /wrong/, 'the password is never shown');
+          return true;
+        },
+      );
     });
 
     it('stops at once, naming MONGODB_USER, when the server wants credentials and none are set', async () => {

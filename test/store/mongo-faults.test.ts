@@ -27,7 +27,9 @@ const isServiceUnavailable = (err: unknown): boolean => {
 if (mongo?.restartable) {
   describeFaults(mongo);
 } else if (mongo) {
-  it('stops and restarts the database to test faults', { skip: 'HOLODULE_TEST_MONGODB_URL is set: its server cannot be stopped by the tests' }, () => {});
+  it('stops and restarts the database to test faults', {
+    skip: 'HOLODULE_TEST_MONGODB_URL is set: its server cannot be stopped by the tests',
+  }, () => {});
 }
 
 function describeFaults(server: TestMongo): void {
@@ -51,7 +53,10 @@ function describeFaults(server: TestMongo): void {
 
       // On a busy machine the driver may need a heartbeat or two to see the server again.
       await untilHealthy(sut);
-      assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.key), [stream.key]);
+      assert.deepEqual(
+        (await sut.streams.findByDay('20201209')).map((s) => s.key),
+        [stream.key],
+      );
     });
 
     it('answers 503 when the database stops answering on open connections, instead of waiting for it', async (t) => {
@@ -96,7 +101,10 @@ function describeFaults(server: TestMongo): void {
       assert.ok(lines.length >= 1);
       for (const line of lines) {
         assert.doesNotMatch(line, /\n/);
-        assert.match(line, /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable: .+; retrying in \d+\.\d s \(attempt \d+\)$/);
+        assert.match(
+          line,
+          /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable: .+; retrying in \d+\.\d s \(attempt \d+\)$/,
+        );
       }
     });
 
@@ -104,10 +112,17 @@ function describeFaults(server: TestMongo): void {
       await server.stop();
       try {
         await assert.rejects(
-          openMongoStore(mongoSettings(server.url, server.freshDatabaseName()), { maxAttempts: 2, firstDelayMs: 10, log: () => {} }),
+          openMongoStore(mongoSettings(server.url, server.freshDatabaseName()), {
+            maxAttempts: 2,
+            firstDelayMs: 10,
+            log: () => {},
+          }),
           (err: unknown) => {
             assert.ok(err instanceof MongoUnreachableError);
-            assert.match(err.message, /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable after 2 attempts: [^\n]+$/);
+            assert.match(
+              err.message,
+              /^MongoDB at 127\.0\.0\.1:\d+ \(database test_\d+_\d+\) is unreachable after 2 attempts: [^\n]+$/,
+            );
             return true;
           },
         );

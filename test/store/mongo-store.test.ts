@@ -26,7 +26,10 @@ if (mongo) {
 }
 
 /** A raw database handle beside the store, to lay out and inspect documents as the original wrote them. */
-async function rawDatabase(server: TestMongo, t: { after: (fn: () => Promise<void>) => void }): Promise<{ db: Db; name: string }> {
+async function rawDatabase(
+  server: TestMongo,
+  t: { after: (fn: () => Promise<void>) => void },
+): Promise<{ db: Db; name: string }> {
   const name = server.freshDatabaseName();
   const client = await new MongoClient(server.url).connect();
   t.after(async () => {
@@ -46,7 +49,17 @@ function describeMongoSpecifics(server: TestMongo): void {
       await sut.streams.upsertMany([makeStream('20201209 230000', { extra: { live_status: 'upcoming' } })]);
 
       const doc = await db.collection('holodules').findOne({});
-      assert.deepEqual(Object.keys(doc ?? {}), ['_id', 'key', 'video_id', 'datetime', 'name', 'title', 'url', 'description', 'live_status']);
+      assert.deepEqual(Object.keys(doc ?? {}), [
+        '_id',
+        'key',
+        'video_id',
+        'datetime',
+        'name',
+        'title',
+        'url',
+        'description',
+        'live_status',
+      ]);
       assert.ok(doc?._id instanceof ObjectId);
     });
 
@@ -83,10 +96,18 @@ function describeMongoSpecifics(server: TestMongo): void {
       const sut = await openMongoStore(mongoSettings(server.url, name));
       t.after(() => sut.close());
 
-      assert.deepEqual(await sut.users.findByUsername('user01'), { id: '1', username: 'user01', password: 'password01', extra: { note: 'from 2020' } });
+      assert.deepEqual(await sut.users.findByUsername('user01'), {
+        id: '1',
+        username: 'user01',
+        password: 'password01',
+        extra: { note: 'from 2020' },
+      });
       assert.equal(await sut.users.replacePassword('user01', '$argon2id$v=19$m=19456,t=2,p=1$x$y', 'password01'), true);
 
-      assert.deepEqual(await db.collection('users').findOne({ _id: original._id }), { ...original, password: '$argon2id$v=19$m=19456,t=2,p=1$x$y' });
+      assert.deepEqual(await db.collection('users').findOne({ _id: original._id }), {
+        ...original,
+        password: '$argon2id$v=19$m=19456,t=2,p=1$x$y',
+      });
     });
 
     it('writes new users in the original shape: _id, id, username, password, then ours', async (t) => {
@@ -98,7 +119,13 @@ function describeMongoSpecifics(server: TestMongo): void {
       await sut.users.insertIfAbsent({ id: '8', username: 'user08', password: 'hash' });
 
       const docs = await db.collection('users').find({}).sort({ username: 1 }).toArray();
-      assert.deepEqual(docs.map((d) => Object.keys(d)), [['_id', 'id', 'username', 'password', 'role'], ['_id', 'id', 'username', 'password']]);
+      assert.deepEqual(
+        docs.map((d) => Object.keys(d)),
+        [
+          ['_id', 'id', 'username', 'password', 'role'],
+          ['_id', 'id', 'username', 'password'],
+        ],
+      );
     });
 
     it('creates the unique username and stream key indexes and the day index on start', async (t) => {
@@ -118,7 +145,9 @@ function describeMongoSpecifics(server: TestMongo): void {
       const { db, name } = await rawDatabase(server, t);
       const sut = await openMongoStore(mongoSettings(server.url, name));
       t.after(() => sut.close());
-      await sut.streams.upsertMany(Array.from({ length: 20 }, (_, i) => makeStream(`202012${String(i + 1).padStart(2, '0')} 230000`)));
+      await sut.streams.upsertMany(
+        Array.from({ length: 20 }, (_, i) => makeStream(`202012${String(i + 1).padStart(2, '0')} 230000`)),
+      );
       const { filter, sort } = dayQuery('20201209');
 
       const plan = await db.collection('holodules').find(filter).sort(sort).explain('queryPlanner');
@@ -143,7 +172,10 @@ function describeMongoSpecifics(server: TestMongo): void {
       t.after(() => sut.close());
 
       assert.equal((await sut.users.findByUsername('user01'))?.id, '1');
-      assert.deepEqual((await db.collection('users').indexes()).map((i) => i.name), ['_id_', 'username_1']);
+      assert.deepEqual(
+        (await db.collection('users').indexes()).map((i) => i.name),
+        ['_id_', 'username_1'],
+      );
     });
 
     it('refuses to start on duplicate usernames and stream keys, names the documents, and creates no index', async (t) => {
@@ -159,18 +191,30 @@ function describeMongoSpecifics(server: TestMongo): void {
       await assert.rejects(openMongoStore(mongoSettings(server.url, name)), (err: unknown) => {
         assert.ok(err instanceof MongoDataError);
         assert.match(err.message, /nothing was changed/);
-        assert.match(err.message, new RegExp(`users\\.username "user01": 2 documents \\(_id (${first}, ${second}|${second}, ${first})\\)`));
+        assert.match(
+          err.message,
+          new RegExp(`users\\.username "user01": 2 documents \\(_id (${first}, ${second}|${second}, ${first})\\)`),
+        );
         assert.match(err.message, new RegExp(`holodules\\.key "${stream.key}": 2 documents`));
         assert.match(err.message, /deleteOne/);
         return true;
       });
-      assert.deepEqual((await db.collection('users').indexes()).map((i) => i.name), ['_id_']);
-      assert.deepEqual((await db.collection('holodules').indexes()).map((i) => i.name), ['_id_']);
+      assert.deepEqual(
+        (await db.collection('users').indexes()).map((i) => i.name),
+        ['_id_'],
+      );
+      assert.deepEqual(
+        (await db.collection('holodules').indexes()).map((i) => i.name),
+        ['_id_'],
+      );
     });
 
     it('counts concurrent upserts of the same new streams exactly: each stream is inserted once', async (t) => {
       const { name } = await rawDatabase(server, t);
-      const [a, b] = [await openMongoStore(mongoSettings(server.url, name)), await openMongoStore(mongoSettings(server.url, name))];
+      const [a, b] = [
+        await openMongoStore(mongoSettings(server.url, name)),
+        await openMongoStore(mongoSettings(server.url, name)),
+      ];
       t.after(async () => {
         await a.close();
         await b.close();

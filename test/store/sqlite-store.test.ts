@@ -63,12 +63,18 @@ it('answers a day read again with what another connection (another process) wrot
   const first = makeStream('20201209 210000');
   await sut.streams.upsertMany([first]);
   await sut.streams.findByDay('20201209');
-  assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.title), [first.title]);
+  assert.deepEqual(
+    (await sut.streams.findByDay('20201209')).map((s) => s.title),
+    [first.title],
+  );
 
   const second = makeStream('20201209 220000');
   await other.streams.upsertMany([{ ...first, title: 'renamed elsewhere' }, second]);
 
-  assert.deepEqual((await sut.streams.findByDay('20201209')).map((s) => s.title), [second.title, 'renamed elsewhere']);
+  assert.deepEqual(
+    (await sut.streams.findByDay('20201209')).map((s) => s.title),
+    [second.title, 'renamed elsewhere'],
+  );
 });
 
 it('answers a day read again with what this connection wrote since', async (t) => {
@@ -86,7 +92,10 @@ it('answers a day read again with what this connection wrote since', async (t) =
   await sut.streams.moveStream(stream.key, { ...stream, key: 'HL0503_20201210_010000', datetime: '20201210 010000' });
 
   assert.deepEqual(await sut.streams.findByDay('20201209'), []);
-  assert.deepEqual((await sut.streams.findByDay('20201210')).map((s) => s.key), ['HL0503_20201210_010000']);
+  assert.deepEqual(
+    (await sut.streams.findByDay('20201210')).map((s) => s.key),
+    ['HL0503_20201210_010000'],
+  );
 });
 
 it('keeps the streams of a day asked again where no caller can change them under the next', async (t) => {

@@ -117,7 +117,10 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.streams.moveStream(before.key, after), 'updated');
 
         assert.equal(await sut.streams.findByKey(before.key), null);
-        assert.deepEqual(await sut.streams.findByKey(after.key), { ...after, extra: { first_seen: 'then', live: false } });
+        assert.deepEqual(await sut.streams.findByKey(after.key), {
+          ...after,
+          extra: { first_seen: 'then', live: false },
+        });
         assert.equal(await sut.streams.count(), 1);
       }));
 
@@ -307,7 +310,10 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           ],
         );
         await sut.auth.pruneExpired(10_000);
-        assert.deepEqual((await sut.auth.listKeys()).map((k) => k.kid), ['k2']);
+        assert.deepEqual(
+          (await sut.auth.listKeys()).map((k) => k.kid),
+          ['k2'],
+        );
       }));
 
     it('reports itself healthy', () =>

@@ -15,7 +15,13 @@ export interface CliResult {
  * Background collection is off unless a test turns it on: tests never reach the real schedule site.
  */
 export function cleanEnv(env: Record<string, string>): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOLODULE_LOG_LEVEL: 'warn', HOLODULE_COLLECT_INTERVAL: '0', ...env };
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    HOLODULE_LOG_LEVEL: 'warn',
+    HOLODULE_COLLECT_INTERVAL: '0',
+    ...env,
+  };
 }
 
 /** Runs a Node script to its end; `env` defaults to this process's own. */
@@ -25,7 +31,11 @@ export function runNodeScript(
   options: { env?: Record<string, string>; cwd?: string; stdin?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env: options.env ?? process.env, cwd: options.cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [script, ...args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: 'pipe',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,14 +46,24 @@ export function runNodeScript(
   });
 }
 
-export function runCli(args: string[], options: { env: Record<string, string>; cwd?: string; stdin?: string }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env: Record<string, string>; cwd?: string; stdin?: string },
+): Promise<CliResult> {
   return runNodeScript(CLI, args, { ...options, env: cleanEnv(options.env) });
 }
 
 /** Starts `holodule serve` and resolves once it logs that it is serving, with its URL. */
-export function startServeProcess(env: Record<string, string>, cwd?: string): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
+export function startServeProcess(
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<{ child: ChildProcess; url: string; logs: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve'], { env: cleanEnv({ HOLODULE_LOG_LEVEL: 'info', ...env }), cwd, stdio: 'pipe' });
+    const child = spawn(process.execPath, [CLI, 'serve'], {
+      env: cleanEnv({ HOLODULE_LOG_LEVEL: 'info', ...env }),
+      cwd,
+      stdio: 'pipe',
+    });
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString();

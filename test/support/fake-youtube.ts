@@ -22,7 +22,10 @@ export const QUOTA_EXCEEDED = youtubeError(
   'The request cannot be completed because you have exceeded your <a href="/youtube/v3/getting-started#quota">quota</a>.',
 );
 export const KEY_INVALID = youtubeError(400, 'keyInvalid', 'API key not valid. Please pass a valid API key.');
-export const SERVER_ERROR: Reply = { status: 500, body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } } };
+export const SERVER_ERROR: Reply = {
+  status: 500,
+  body: { error: { code: 500, message: 'Backend Error', errors: [{ reason: 'backendError' }] } },
+};
 
 export class FakeYouTube {
   readonly videos = new Map<string, FakeVideo>();
@@ -30,7 +33,10 @@ export class FakeYouTube {
   readonly calls: string[][] = [];
   private scripted: Reply[] = [];
 
-  constructor(server: FixtureServer, readonly key = 'test-api-key') {
+  constructor(
+    server: FixtureServer,
+    readonly key = 'test-api-key',
+  ) {
     server.handle('/youtube/v3/videos', (_req, url) => this.answer(url));
     this.baseUrl = `${server.url}/youtube/v3`;
   }
@@ -59,7 +65,8 @@ export class FakeYouTube {
     const scripted = this.byCall.get(this.calls.length) ?? this.scripted.shift();
     if (scripted) return scripted;
     if (url.searchParams.get('key') !== this.key) return KEY_INVALID;
-    if (url.searchParams.get('part') !== 'snippet,liveStreamingDetails') return youtubeError(400, 'invalidPart', 'bad part');
+    if (url.searchParams.get('part') !== 'snippet,liveStreamingDetails')
+      return youtubeError(400, 'invalidPart', 'bad part');
     if (ids.length > 50) return youtubeError(400, 'tooManyIds', 'too many ids');
     return {
       body: {

@@ -56,11 +56,12 @@ function ferretdbBinary(): string {
     encoding: 'utf8',
   });
   if (build.status !== 0 || !existsSync(cached)) {
-    throw new Error(`could not build FerretDB ${FERRETDB_VERSION} (scripts/build-ferretdb.sh exited ${build.status ?? build.signal})`);
+    throw new Error(
+      `could not build FerretDB ${FERRETDB_VERSION} (scripts/build-ferretdb.sh exited ${build.status ?? build.signal})`,
+    );
   }
   return cached;
 }
-
 
 /** Resolves once the server answers ping (the driver waits for it); rejects if the process exits first. */
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -203,7 +204,12 @@ class ExternalServer implements TestMongo {
 
 /** The store's MongoDB settings for a test database, with a short timeout so fault tests finish quickly. */
 export function mongoSettings(url: string, database: string, env: Record<string, string> = {}): Config['mongo'] {
-  return loadConfig({ MONGODB_URL: url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_MONGODB_TIMEOUT_MS: '4000', ...env }).mongo;
+  return loadConfig({
+    MONGODB_URL: url,
+    HOLODULE_MONGODB_DATABASE: database,
+    HOLODULE_MONGODB_TIMEOUT_MS: '4000',
+    ...env,
+  }).mongo;
 }
 
 async function dropDatabaseAt(url: string, name: string): Promise<void> {
@@ -234,7 +240,9 @@ export function testMongo(): Promise<TestMongo | null> {
  */
 export async function testMongoWithAuth(credentials: TestCredentials): Promise<TestMongo | null> {
   if (process.env.HOLODULE_TEST_MONGODB_URL?.trim()) {
-    it('authenticates against a server with users', { skip: 'HOLODULE_TEST_MONGODB_URL is set: these tests need their own FerretDB' }, () => {});
+    it('authenticates against a server with users', {
+      skip: 'HOLODULE_TEST_MONGODB_URL is set: these tests need their own FerretDB',
+    }, () => {});
     return null;
   }
   return startFerretDb(credentials);

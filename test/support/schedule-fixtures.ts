@@ -19,7 +19,8 @@ export interface DaySpec {
   banners?: number;
 }
 
-export const avatar = (name: string): string => `https://yt3.ggpht.com/avatar-${encodeURIComponent(name)}=s88-c-k-c0x00ffffff-no-rj`;
+export const avatar = (name: string): string =>
+  `https://yt3.ggpht.com/avatar-${encodeURIComponent(name)}=s88-c-k-c0x00ffffff-no-rj`;
 
 // Modelled on a card saved from the live site in October 2020 (multi-line style, gtag onclick, avatar row).
 function card(spec: CardSpec, style: ColumnStyle): string {
@@ -131,7 +132,8 @@ export interface ListItemSpec {
 /** The site's /api/list answer. */
 export function scheduleList(items: ListItemSpec[]): object {
   const byDay = new Map<string, ListItemSpec[]>();
-  for (const item of items) byDay.set(item.datetime.slice(0, 10), [...(byDay.get(item.datetime.slice(0, 10)) ?? []), item]);
+  for (const item of items)
+    byDay.set(item.datetime.slice(0, 10), [...(byDay.get(item.datetime.slice(0, 10)) ?? []), item]);
   return {
     dateGroupList: [...byDay.entries()].map(([date, list]) => ({
       displayDate: `${date.slice(5, 7)}.${date.slice(8, 10)}`,

@@ -41,7 +41,11 @@ describe('authenticate', () => {
     await store.users.create({ id: '2', username: 'legacy', password: 'right-password' });
     const sut = (u: string, p: string) => authenticate({ store, hasher, upgradeLegacyPasswords: false }, u, p);
 
-    for (const [username, password] of [['nobody', 'x'], ['hashed', 'wrong'], ['legacy', 'wrong']] as const) {
+    for (const [username, password] of [
+      ['nobody', 'x'],
+      ['hashed', 'wrong'],
+      ['legacy', 'wrong'],
+    ] as const) {
       const before = argon2Runs();
       await assert.rejects(sut(username, password), (err: unknown) => err instanceof AppError && err.status === 401);
       assert.equal(argon2Runs() - before, 1, `${username}: one Argon2 computation`);

@@ -19,7 +19,10 @@ describe('collector settings', () => {
       HOLODULE_URL: 'https://schedule.hololive.tv/lives/hololive, https://schedule.hololive.tv/lives/holostars',
       API_KEY: 'original-key',
     });
-    assert.deepEqual(sut.pageUrls, ['https://schedule.hololive.tv/lives/hololive', 'https://schedule.hololive.tv/lives/holostars']);
+    assert.deepEqual(sut.pageUrls, [
+      'https://schedule.hololive.tv/lives/hololive',
+      'https://schedule.hololive.tv/lives/holostars',
+    ]);
     assert.equal(sut.youtubeApiKey, 'original-key');
     assert.equal(collector({ API_KEY: 'old', YOUTUBE_API_KEY: 'new' }).youtubeApiKey, 'new');
   });

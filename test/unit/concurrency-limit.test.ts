@@ -44,7 +44,7 @@ it('runs at most the given number of tasks at once, the others in the order they
   assert.deepEqual(log, ['start a', 'start b', 'end b', 'start c', 'end a', 'start d', 'end c', 'end d']);
 });
 
-it('gives a failed task\'s slot to the next one and passes the failure to its caller', async () => {
+it("gives a failed task's slot to the next one and passes the failure to its caller", async () => {
   const sut = concurrencyLimit(1);
   const log: string[] = [];
   const [a, b] = [task(log, 'a'), task(log, 'b')];
@@ -64,7 +64,11 @@ it('hashes and verifies passwords correctly when more are asked for at once than
   const sut = await createPasswordHasher(loadConfig({}).passwords, 1);
 
   const hashes = await Promise.all(['one', 'two', 'three'].map((p) => sut.hash(p)));
-  const checks = await Promise.all([sut.verify(hashes[0]!, 'one'), sut.verify(hashes[1]!, 'two'), sut.verify(hashes[2]!, 'wrong')]);
+  const checks = await Promise.all([
+    sut.verify(hashes[0]!, 'one'),
+    sut.verify(hashes[1]!, 'two'),
+    sut.verify(hashes[2]!, 'wrong'),
+  ]);
 
   assert.deepEqual(checks, [true, true, false]);
 });

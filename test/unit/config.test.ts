@@ -8,7 +8,11 @@ import { makeTempDir } from '../support/temp-dir.js';
 const refuses = (env: Record<string, string>, variable: string, message: RegExp) =>
   assert.throws(
     () => loadConfig(env),
-    (err: unknown) => err instanceof ConfigError && err.variable === variable && message.test(err.message) && !err.message.includes('\n'),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.variable === variable &&
+      message.test(err.message) &&
+      !err.message.includes('\n'),
   );
 
 describe('config', () => {

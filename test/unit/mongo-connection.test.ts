@@ -16,7 +16,9 @@ it('connects with the original MONGODB_HOST, USER and PASSWORD, checked against 
 });
 
 it('uses MONGODB_URL as given, with its credentials, and never shows them', () => {
-  const sut = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://holo:secret@a:27017,b:27017/?replicaSet=rs0&w=majority' }).mongo);
+  const sut = mongoConnection(
+    loadConfig({ MONGODB_URL: 'mongodb://holo:secret@a:27017,b:27017/?replicaSet=rs0&w=majority' }).mongo,
+  );
 
   assert.equal(sut.url, 'mongodb://holo:secret@a:27017,b:27017/?replicaSet=rs0&w=majority');
   assert.equal(sut.options.auth, undefined);
@@ -27,13 +29,18 @@ it('uses MONGODB_URL as given, with its credentials, and never shows them', () =
 it('takes the database from HOLODULE_MONGODB_DATABASE, else the URL path, else holoduledb', () => {
   assert.equal(loadConfig({ MONGODB_URL: 'mongodb://a/' }).mongo.database, 'holoduledb');
   assert.equal(loadConfig({ MONGODB_URL: 'mongodb://u:p@a/schedule?authSource=admin' }).mongo.database, 'schedule');
-  assert.equal(loadConfig({ MONGODB_URL: 'mongodb://a/schedule', HOLODULE_MONGODB_DATABASE: 'other' }).mongo.database, 'other');
+  assert.equal(
+    loadConfig({ MONGODB_URL: 'mongodb://a/schedule', HOLODULE_MONGODB_DATABASE: 'other' }).mongo.database,
+    'other',
+  );
 });
 
 it('bounds server selection by HOLODULE_MONGODB_TIMEOUT_MS unless the URL sets its own', () => {
   const byDefault = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://a/' }).mongo);
   const fromUrl = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://a/?serverSelectionTimeoutMS=9000' }).mongo);
-  const explicit = mongoConnection(loadConfig({ MONGODB_URL: 'mongodb://a/?serverSelectionTimeoutMS=9000', HOLODULE_MONGODB_TIMEOUT_MS: '800' }).mongo);
+  const explicit = mongoConnection(
+    loadConfig({ MONGODB_URL: 'mongodb://a/?serverSelectionTimeoutMS=9000', HOLODULE_MONGODB_TIMEOUT_MS: '800' }).mongo,
+  );
 
   assert.equal(byDefault.options.serverSelectionTimeoutMS, 5000);
   assert.equal(fromUrl.options.serverSelectionTimeoutMS, undefined);
@@ -53,6 +60,10 @@ it('names the variable when the MongoDB settings are unusable', () => {
     [{ MONGODB_URL: 'mongodb://a/holo.dule' }, 'MONGODB_URL'],
   ];
   for (const [env, variable] of cases) {
-    assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && err.variable === variable, JSON.stringify(env));
+    assert.throws(
+      () => loadConfig(env),
+      (err: unknown) => err instanceof ConfigError && err.variable === variable,
+      JSON.stringify(env),
+    );
   }
 });

@@ -5,8 +5,15 @@ import { healthRouteSchema } from '../schemas/health.js';
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/healthz', { schema: healthRouteSchema, logLevel: 'warn' }, async (_request, reply) => {
     const health = await app.store.health();
-    const store = health.detail === undefined ? { kind: health.store, ok: health.ok } : { kind: health.store, ok: health.ok, detail: health.detail };
+    const store =
+      health.detail === undefined
+        ? { kind: health.store, ok: health.ok }
+        : { kind: health.store, ok: health.ok, detail: health.detail };
     void reply.status(health.ok ? 200 : 503);
-    return { status: health.ok ? ('ok' as const) : ('degraded' as const), store, uptime_s: Math.round(process.uptime()) };
+    return {
+      status: health.ok ? ('ok' as const) : ('degraded' as const),
+      store,
+      uptime_s: Math.round(process.uptime()),
+    };
   });
 };

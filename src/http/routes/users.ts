@@ -48,15 +48,23 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     if (role !== undefined) await setRole(app.store, username, role);
     if (disabled !== undefined) await setDisabled(app.store, username, disabled);
-    audit(disabled === undefined ? 'user.role' : disabled ? 'user.disable' : 'user.enable', request.user!.username, username);
+    audit(
+      disabled === undefined ? 'user.role' : disabled ? 'user.disable' : 'user.enable',
+      request.user!.username,
+      username,
+    );
     return getUser(app.store, username);
   });
 
-  app.put('/users/:username/password', { schema: resetPasswordSchema, onRequest: app.requireAdmin }, async (request, reply) => {
-    await changePassword(deps(), request.params.username, request.body.password);
-    audit('user.password_reset', request.user!.username, request.params.username);
-    return reply.status(204).send(null);
-  });
+  app.put(
+    '/users/:username/password',
+    { schema: resetPasswordSchema, onRequest: app.requireAdmin },
+    async (request, reply) => {
+      await changePassword(deps(), request.params.username, request.body.password);
+      audit('user.password_reset', request.user!.username, request.params.username);
+      return reply.status(204).send(null);
+    },
+  );
 
   app.delete('/users/:username', { schema: deleteUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
     if (request.params.username === request.user!.username) throw conflict('you cannot delete yourself');
@@ -65,7 +73,9 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(204).send(null);
   });
 
-  app.get('/me', { schema: meSchema, onRequest: app.requireUser }, async (request) => getUser(app.store, request.user!.username));
+  app.get('/me', { schema: meSchema, onRequest: app.requireUser }, async (request) =>
+    getUser(app.store, request.user!.username),
+  );
 
   app.put('/me/password', { schema: changeOwnPasswordSchema, onRequest: app.requireUser }, async (request, reply) => {
     await changeOwnPassword(deps(), request.user!, request.body.current_password, request.body.new_password);

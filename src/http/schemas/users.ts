@@ -15,21 +15,37 @@ export const UserBody = Type.Object(
 );
 
 const Username = Type.String({ minLength: 1, maxLength: 256 });
-const Password = Type.String({ minLength: 1, maxLength: 1024, description: 'At least 8 characters (HOLODULE_PASSWORD_MIN_LENGTH), at most 1024 bytes' });
+const Password = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  description: 'At least 8 characters (HOLODULE_PASSWORD_MIN_LENGTH), at most 1024 bytes',
+});
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
 
 const errors = { 400: PlainErrorBody, 401: JwtErrorBody, 403: JwtErrorBody, 404: PlainErrorBody, 409: PlainErrorBody };
 const admin = { tags: ['users'], security: [{ jwt: [] }] };
 
-export const listUsersSchema = { ...admin, summary: 'List users (admin)', response: { 200: Type.Array(UserBody), ...errors } };
+export const listUsersSchema = {
+  ...admin,
+  summary: 'List users (admin)',
+  response: { 200: Type.Array(UserBody), ...errors },
+};
 export const createUserSchema = {
   ...admin,
   summary: 'Create a user (admin)',
-  body: Type.Object({ username: Username, password: Password, role: Type.Optional(Role) }, { additionalProperties: false }),
+  body: Type.Object(
+    { username: Username, password: Password, role: Type.Optional(Role) },
+    { additionalProperties: false },
+  ),
   response: { 201: UserBody, ...errors },
 };
 export const UserParams = Type.Object({ username: Username });
-export const getUserSchema = { ...admin, summary: 'One user (admin)', params: UserParams, response: { 200: UserBody, ...errors } };
+export const getUserSchema = {
+  ...admin,
+  summary: 'One user (admin)',
+  params: UserParams,
+  response: { 200: UserBody, ...errors },
+};
 export const updateUserSchema = {
   ...admin,
   summary: 'Disable or enable a user, or change their role (admin); disabling ends their tokens',

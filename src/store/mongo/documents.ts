@@ -5,7 +5,8 @@ import { STREAM_FIELDS, type Stream, type User } from '../types.js';
 export const USER_FIELDS = ['id', 'username', 'password'] as const;
 
 // The original wrote strings; anything else found there is read as text rather than failing the request.
-const asText = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+const asText = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 
 function splitExtra(doc: Document, fields: readonly string[]): Record<string, unknown> | undefined {
   const extra: Record<string, unknown> = {};

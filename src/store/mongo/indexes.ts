@@ -73,7 +73,9 @@ const NAMESPACE_NOT_FOUND = 26;
 async function hasIndex(db: Db, plan: IndexPlan): Promise<boolean> {
   try {
     const indexes = await db.collection(plan.collection).indexes();
-    return indexes.some((i) => JSON.stringify(i.key) === JSON.stringify(plan.keys) && (i.unique === true) === plan.unique);
+    return indexes.some(
+      (i) => JSON.stringify(i.key) === JSON.stringify(plan.keys) && (i.unique === true) === plan.unique,
+    );
   } catch (err) {
     if (err instanceof MongoServerError && err.code === NAMESPACE_NOT_FOUND) return false;
     throw err;

@@ -120,7 +120,9 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
     useRefreshToken(jti) {
       return oneAtATime(`refresh:${jti}`, async (): Promise<RefreshUse> => {
         // The filter makes it a compare-and-set: of two concurrent uses, exactly one matches.
-        const used = await run(() => refresh.updateOne({ _id: jti, used_at: null, revoked: false }, { $set: { used_at: Date.now() } }));
+        const used = await run(() =>
+          refresh.updateOne({ _id: jti, used_at: null, revoked: false }, { $set: { used_at: Date.now() } }),
+        );
         if (used.modifiedCount === 1) return 'fresh';
         const state = await run(() => refresh.findOne({ _id: jti }));
         if (!state) return 'unknown';
@@ -161,7 +163,10 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
         }),
       );
       await run(() =>
-        keys.updateMany({ retired_at: null, _id: { $ne: key.kid } }, { $set: { retired_at: retireOthersAt, expires_at: othersExpireAt } }),
+        keys.updateMany(
+          { retired_at: null, _id: { $ne: key.kid } },
+          { $set: { retired_at: retireOthersAt, expires_at: othersExpireAt } },
+        ),
       );
     },
     async pruneExpired(now) {

@@ -60,9 +60,14 @@ const AUTHENTICATION_FAILED = 18;
 const UNAUTHORIZED = 13;
 
 /** The first line of a driver message, short enough for a log line (never shown to clients). */
-const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
+const reasonOf = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split('\n')[0]!.slice(0, 200);
 
-async function connectOnce(connection: MongoConnection, config: Config['mongo'], readOnly: boolean): Promise<MongoStore> {
+async function connectOnce(
+  connection: MongoConnection,
+  config: Config['mongo'],
+  readOnly: boolean,
+): Promise<MongoStore> {
   const client = new MongoClient(connection.url, connection.options);
   try {
     await client.connect();
@@ -76,7 +81,10 @@ async function connectOnce(connection: MongoConnection, config: Config['mongo'],
     if (err instanceof MongoServerError && err.code === AUTHENTICATION_FAILED) {
       const variable = config.url === undefined ? 'MONGODB_PASSWORD' : 'MONGODB_URL';
       const against = config.url === undefined ? 'admin' : "the URL's authSource";
-      throw new ConfigError(variable, `MongoDB at ${connection.display} refused the credentials (authentication against ${against} failed)`);
+      throw new ConfigError(
+        variable,
+        `MongoDB at ${connection.display} refused the credentials (authentication against ${against} failed)`,
+      );
     }
     if (err instanceof MongoServerError && err.code === UNAUTHORIZED) {
       const variable = config.url === undefined ? 'MONGODB_USER' : 'MONGODB_URL';
@@ -105,8 +113,11 @@ export async function openMongoStore(config: Config['mongo'], options: OpenMongo
     } catch (err) {
       if (!isUnavailable(err)) throw err;
       const where = `MongoDB at ${connection.display} (database ${config.database})`;
-      if (attempt >= maxAttempts) throw new MongoUnreachableError(`${where} is unreachable after ${attempt} attempts: ${reasonOf(err)}`);
-      log(`${where} is unreachable: ${reasonOf(err)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`);
+      if (attempt >= maxAttempts)
+        throw new MongoUnreachableError(`${where} is unreachable after ${attempt} attempts: ${reasonOf(err)}`);
+      log(
+        `${where} is unreachable: ${reasonOf(err)}; retrying in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempt})`,
+      );
       await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : {});
       // Jitter keeps N instances that lost the database together from knocking on it in step.
       delayMs = Math.min(maxDelayMs, delayMs * 2) * (0.8 + Math.random() * 0.4);

@@ -1,6 +1,12 @@
 // Streams in the original's `holodules` collection.
 import { isDeepStrictEqual } from 'node:util';
-import { MongoBulkWriteError, MongoServerError, type AnyBulkWriteOperation, type Collection, type Document } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoServerError,
+  type AnyBulkWriteOperation,
+  type Collection,
+  type Document,
+} from 'mongodb';
 import type { Stream, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
 import { newStreamDocument, streamFields, toStream } from './documents.js';
 import { guarded } from './unavailable.js';
@@ -57,7 +63,12 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
   async function upsertRun(streams: Stream[], racesLeft: number): Promise<UpsertCounts> {
     const stored = new Map<string, Document>();
     const keys = streams.map((s) => s.key);
-    const found = await guarded(timeoutMs, () => holodules.find({ key: { $in: keys } }).maxTimeMS(timeoutMs).toArray());
+    const found = await guarded(timeoutMs, () =>
+      holodules
+        .find({ key: { $in: keys } })
+        .maxTimeMS(timeoutMs)
+        .toArray(),
+    );
     for (const doc of found) stored.set(String(doc.key), doc);
 
     const operations: AnyBulkWriteOperation[] = [];
@@ -69,7 +80,8 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
       }
       const changes = changedFields(current, streamFields(stream));
       // $set keeps every field where it is; only a new field of ours is appended.
-      if (Object.keys(changes).length > 0) operations.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
+      if (Object.keys(changes).length > 0)
+        operations.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
     }
     if (operations.length === 0) return { inserted: 0, updated: 0, unchanged: streams.length };
 
@@ -85,25 +97,37 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
       if (!(err instanceof MongoBulkWriteError) || racesLeft === 0) throw err;
       const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
       if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
-      const lostKeys = new Set(errors.map((e) => String((operations[e.index] as { insertOne: { document: Document } }).insertOne.document.key)));
+      const lostKeys = new Set(
+        errors.map((e) =>
+          String((operations[e.index] as { insertOne: { document: Document } }).insertOne.document.key),
+        ),
+      );
       const done = { inserted: err.result.insertedCount, updated: err.result.modifiedCount };
-      const again = await upsertRun(streams.filter((s) => lostKeys.has(s.key)), racesLeft - 1);
+      const again = await upsertRun(
+        streams.filter((s) => lostKeys.has(s.key)),
+        racesLeft - 1,
+      );
       const settled = streams.length - lostKeys.size;
       return addCounts({ ...done, unchanged: settled - done.inserted - done.updated }, again);
     }
   }
 
-  const outcomeOf = (c: UpsertCounts): UpsertOutcome => (c.inserted > 0 ? 'inserted' : c.updated > 0 ? 'updated' : 'unchanged');
+  const outcomeOf = (c: UpsertCounts): UpsertOutcome =>
+    c.inserted > 0 ? 'inserted' : c.updated > 0 ? 'updated' : 'unchanged';
 
   /** The stream under `fromKey` takes `stream`'s key and fields with `$set`: same `_id`, field order kept. */
   async function moveRun(fromKey: string, stream: Stream, racesLeft: number): Promise<UpsertOutcome> {
     const old = await guarded(timeoutMs, () => holodules.findOne({ key: fromKey }, { maxTimeMS: timeoutMs }));
     if (!old) return outcomeOf(await upsertRun([stream], MAX_INSERT_RACES));
     // The key index is unique: whatever holds the target key goes first, as an upsert would have replaced it.
-    await guarded(timeoutMs, () => holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }));
+    await guarded(timeoutMs, () =>
+      holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }),
+    );
     const changes = changedFields(old, streamFields(stream));
     try {
-      await guarded(timeoutMs, () => holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }));
+      await guarded(timeoutMs, () =>
+        holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }),
+      );
     } catch (err) {
       // Another writer took the target key between our delete and our update: clear it again.
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY) || racesLeft === 0) throw err;
@@ -115,7 +139,9 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
   return {
     findByDay(day) {
       const { filter, sort } = dayQuery(day);
-      return guarded(timeoutMs, async () => (await holodules.find(filter, WITHOUT_ID).sort(sort).maxTimeMS(timeoutMs).toArray()).map(toStream));
+      return guarded(timeoutMs, async () =>
+        (await holodules.find(filter, WITHOUT_ID).sort(sort).maxTimeMS(timeoutMs).toArray()).map(toStream),
+      );
     },
     findByKey(key) {
       return guarded(timeoutMs, async () => {
@@ -125,18 +151,28 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     },
     findByVideoId(videoId) {
       return guarded(timeoutMs, async () => {
-        const doc = await holodules.findOne({ video_id: videoId }, { ...WITHOUT_ID, sort: DAY_SORT, maxTimeMS: timeoutMs });
+        const doc = await holodules.findOne(
+          { video_id: videoId },
+          { ...WITHOUT_ID, sort: DAY_SORT, maxTimeMS: timeoutMs },
+        );
         return doc ? toStream(doc) : null;
       });
     },
     findByVideoIds(videoIds) {
       if (videoIds.length === 0) return Promise.resolve([]);
       return guarded(timeoutMs, async () =>
-        (await holodules.find({ video_id: { $in: videoIds } }, WITHOUT_ID).maxTimeMS(timeoutMs).toArray()).map(toStream),
+        (
+          await holodules
+            .find({ video_id: { $in: videoIds } }, WITHOUT_ID)
+            .maxTimeMS(timeoutMs)
+            .toArray()
+        ).map(toStream),
       );
     },
     moveStream(fromKey, stream) {
-      return fromKey === stream.key ? upsertRun([stream], MAX_INSERT_RACES).then(outcomeOf) : moveRun(fromKey, stream, MAX_INSERT_RACES);
+      return fromKey === stream.key
+        ? upsertRun([stream], MAX_INSERT_RACES).then(outcomeOf)
+        : moveRun(fromKey, stream, MAX_INSERT_RACES);
     },
     // Each round trip has the deadline, not the whole call: a migration's large batch may take longer.
     async upsertMany(streams) {
@@ -150,7 +186,9 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     list(after, limit) {
       const filter = after === null ? {} : { key: { $gt: after } };
       return guarded(timeoutMs, async () =>
-        (await holodules.find(filter, WITHOUT_ID).sort({ key: 1 }).limit(limit).maxTimeMS(timeoutMs).toArray()).map(toStream),
+        (await holodules.find(filter, WITHOUT_ID).sort({ key: 1 }).limit(limit).maxTimeMS(timeoutMs).toArray()).map(
+          toStream,
+        ),
       );
     },
   };

@@ -62,7 +62,10 @@ export function mongoUserStore(users: Collection, timeoutMs: number): UserStore 
         if (value === undefined) unset[field] = '';
         else set[field] = value;
       }
-      const update = { ...(Object.keys(set).length > 0 ? { $set: set } : {}), ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}) };
+      const update = {
+        ...(Object.keys(set).length > 0 ? { $set: set } : {}),
+        ...(Object.keys(unset).length > 0 ? { $unset: unset } : {}),
+      };
       return guarded(timeoutMs, async () => {
         if (Object.keys(update).length === 0) return (await users.countDocuments({ username }, { limit: 1 })) === 1;
         return (await users.updateOne({ username }, update)).matchedCount === 1;
@@ -72,7 +75,11 @@ export function mongoUserStore(users: Collection, timeoutMs: number): UserStore 
       // $inc is atomic on the document and starts a missing field at 0, as the interface asks.
       return guarded(timeoutMs, async () => {
         // No projection: FerretDB's findAndModify lacks it, and a user document is small.
-        const doc = await users.findOneAndUpdate({ username }, { $inc: { token_version: 1 } }, { returnDocument: 'after' });
+        const doc = await users.findOneAndUpdate(
+          { username },
+          { $inc: { token_version: 1 } },
+          { returnDocument: 'after' },
+        );
         return doc ? Number(doc.token_version) : null;
       });
     },

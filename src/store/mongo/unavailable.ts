@@ -10,9 +10,7 @@ import {
 import { AppError, serviceUnavailable } from '../../errors.js';
 
 // Server codes of a node that is down, stepping down, shutting down or out of time (MongoDB's retryable set).
-const UNAVAILABLE_CODES = new Set([
-  6, 7, 50, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436,
-]);
+const UNAVAILABLE_CODES = new Set([6, 7, 50, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
 export function isUnavailable(err: unknown): boolean {
   if (
@@ -43,7 +41,10 @@ export async function guarded<T>(timeoutMs: number, operation: () => Promise<T>)
   let timer: NodeJS.Timeout | undefined;
   // The driver's own timeouts cover server selection and connecting; this also covers a stalled socket.
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(serviceUnavailable(new Error(`MongoDB did not answer within ${timeoutMs} ms`))), timeoutMs);
+    timer = setTimeout(
+      () => reject(serviceUnavailable(new Error(`MongoDB did not answer within ${timeoutMs} ms`))),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([operation(), deadline]);

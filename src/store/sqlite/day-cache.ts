@@ -14,7 +14,9 @@ function deepFreeze(stream: Stream): Stream {
 
 /** `load(day)` through a cache; the arrays it keeps are frozen, since every caller shares them. */
 export function cachedDays(db: Database.Database, load: (day: string) => Stream[]): (day: string) => Stream[] {
-  const versionOf = db.prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version').raw();
+  const versionOf = db
+    .prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version')
+    .raw();
   const days = new Map<string, Stream[]>();
   // Days asked once and not kept yet. A day is kept when asked again: a client walking through many days once
   // would otherwise push out the days everyone asks for and leave the garbage collector a full cache to churn.

@@ -261,7 +261,8 @@ function userStore(db: Database.Database): UserStore {
       return insertIgnore.run(toRow(user)).changes === 1;
     },
     async replacePassword(username, password, expected) {
-      const result = expected === undefined ? setPassword.run(password, username) : setPasswordIf.run(password, username, expected);
+      const result =
+        expected === undefined ? setPassword.run(password, username) : setPasswordIf.run(password, username, expected);
       return result.changes === 1;
     },
     async remove(username) {
