@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
-# Builds, then runs every compiled test file (node 20's --test has no globs). Extra args go to node --test.
+# Builds, then runs the compiled test files (node 20's --test has no globs). Extra args go to node --test.
+# `--fast` runs the fast tier only: no MongoDB server, no child processes (unit, collector, SQLite store,
+# HTTP on SQLite); the full run is everything, FerretDB and whole-process tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tier=full
+if [[ "${1:-}" == "--fast" ]]; then
+  tier=fast
+  shift
+fi
 npx tsc -p tsconfig.json
-mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+if [[ $tier == fast ]]; then
+  mapfile -t files < <(find dist/test/unit dist/test/collector dist/test/store dist/test/http -name '*.test.js' |
+    grep -v -e mongo -e migrate | sort)
+else
+  mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+fi
 exec node --test --test-concurrency="${HOLODULE_TEST_CONCURRENCY:-2}" "$@" "${files[@]}"

@@ -1,6 +1,6 @@
 // A MongoDB server for tests: HOLODULE_TEST_MONGODB_URL when set, otherwise our own FerretDB on a temp
 // directory and a random loopback port (built once by scripts/build-ferretdb.sh into a cache outside the repo).
-import { freePort } from '../../bench/server-process.js';
+import { freePort } from './free-port.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
