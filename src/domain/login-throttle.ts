@@ -1,8 +1,11 @@
 // Throttling failed logins (OWASP): per account, growing delays instead of a lock an attacker could use
 // against the user; per client address, a cap for the window. Counters live in the store, shared by instances.
+// An attempt takes its slot in both counters *before* the password is checked, by compare-and-set, so a
+// burst cannot get more guesses evaluated than the limits allow; a wrong password leaves the slot counted.
+import { createKeyedQueue } from '../auth/keyed-queue.js';
 import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
-import type { Store } from '../store/types.js';
+import { AppError, serviceUnavailable } from '../errors.js';
+import type { LoginCounter, Store } from '../store/types.js';
 
 export interface ThrottleDeps {
   store: Store;
@@ -10,8 +13,26 @@ export interface ThrottleDeps {
   now?: () => number;
 }
 
-const accountKey = (username: string) => `user:${username}`;
-const addressKey = (address: string) => `ip:${address}`;
+/** One login attempt that was let through: say how it ended. A wrong password needs nothing more. */
+export interface LoginAttempt {
+  /** The password was right: the account's failures are forgotten, the address's slot is given back. */
+  succeeded(): Promise<void>;
+  /** It ended for another reason than the credentials (a store fault): both slots are given back. */
+  abandoned(): Promise<void>;
+}
+
+export interface LoginThrottle {
+  /** Takes an attempt for `username` from `address`, or throws 429 with Retry-After (503 if the store fails). */
+  attempt(username: string, address: string): Promise<LoginAttempt>;
+}
+
+export const throttleKeys = {
+  account: (username: string) => `user:${username}`,
+  address: (address: string) => `ip:${address}`,
+};
+
+// Another instance writing the same counter makes a compare-and-set fail; past this many, refuse for now.
+const MAX_SWAPS = 50;
 
 const tooMany = (retryAfterSeconds: number): AppError =>
   new AppError(429, 'Too Many Requests', `Too many failed logins; try again in ${retryAfterSeconds} seconds`, {
@@ -19,34 +40,96 @@ const tooMany = (retryAfterSeconds: number): AppError =>
     headers: { 'retry-after': String(retryAfterSeconds) },
   });
 
-/** Throws 429 with Retry-After when this account or address must wait before another attempt. */
-export async function checkLoginAllowed(deps: ThrottleDeps, username: string, address: string): Promise<void> {
-  const now = (deps.now ?? Date.now)();
-  const windowMs = deps.limits.windowSeconds * 1000;
-  const [account, client] = await Promise.all([
-    deps.store.auth.loginFailures(accountKey(username), now, windowMs),
-    deps.store.auth.loginFailures(addressKey(address), now, windowMs),
-  ]);
-  if (client.count >= deps.limits.addressFailures) {
-    throw tooMany(Math.max(1, Math.ceil((client.lastAt + windowMs - now) / 1000)));
-  }
-  const excess = account.count - deps.limits.accountFailures;
-  if (excess >= 0) {
-    const delaySeconds = Math.min(deps.limits.maxDelaySeconds, 2 ** excess);
-    const waitMs = account.lastAt + delaySeconds * 1000 - now;
-    if (waitMs > 0) throw tooMany(Math.ceil(waitMs / 1000));
+/** A store that cannot count is a 503: the throttle fails closed, never lets an uncounted guess through. */
+async function counted<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw err instanceof AppError ? err : serviceUnavailable(err);
   }
 }
 
-export async function recordLoginFailure(deps: ThrottleDeps, username: string, address: string): Promise<void> {
-  const now = (deps.now ?? Date.now)();
-  const windowMs = deps.limits.windowSeconds * 1000;
-  await Promise.all([
-    deps.store.auth.recordLoginFailure(accountKey(username), now, windowMs),
-    deps.store.auth.recordLoginFailure(addressKey(address), now, windowMs),
-  ]);
-}
+export function createLoginThrottle(deps: ThrottleDeps): LoginThrottle {
+  const { store, limits } = deps;
+  const now = deps.now ?? Date.now;
+  const windowMs = limits.windowSeconds * 1000;
+  // Within this instance the attempts on one counter queue up, so none has to retry a compare-and-set.
+  const oneAtATime = createKeyedQueue();
 
-export async function recordLoginSuccess(deps: ThrottleDeps, username: string): Promise<void> {
-  await deps.store.auth.clearLoginFailures(accountKey(username));
+  /** Seconds the account must wait before another attempt, or 0. */
+  const accountWait = (counter: LoginCounter, at: number): number => {
+    const excess = counter.count - limits.accountFailures;
+    if (excess < 0) return 0;
+    const delaySeconds = Math.min(limits.maxDelaySeconds, 2 ** excess);
+    return Math.max(0, Math.ceil((counter.lastAt + delaySeconds * 1000 - at) / 1000));
+  };
+  const addressWait = (counter: LoginCounter, at: number): number =>
+    counter.count < limits.addressFailures ? 0 : Math.max(1, Math.ceil((counter.lastAt + windowMs - at) / 1000));
+
+  /** Counts one attempt on `key` unless `wait` says to wait; returns the window it was counted in, or the wait. */
+  function take(key: string, wait: (counter: LoginCounter, at: number) => number) {
+    return oneAtATime(key, async (): Promise<{ windowStart: number } | { retryAfter: number }> => {
+      for (let tries = 0; tries < MAX_SWAPS; tries++) {
+        const at = now();
+        const stored = await store.auth.loginCounter(key);
+        const current = stored && stored.windowStart >= at - windowMs ? stored : null;
+        if (current) {
+          const retryAfter = wait(current, at);
+          if (retryAfter > 0) return { retryAfter };
+        }
+        const next = current
+          ? { count: current.count + 1, windowStart: current.windowStart, lastAt: at }
+          : { count: 1, windowStart: at, lastAt: at };
+        if (await store.auth.swapLoginCounter(key, stored, next)) return { windowStart: next.windowStart };
+      }
+      return { retryAfter: 1 };
+    });
+  }
+
+  /** Gives back an attempt counted on `key` in the window begun at `windowStart` (not one in a later window). */
+  function giveBack(key: string, windowStart: number) {
+    return oneAtATime(key, async () => {
+      for (let tries = 0; tries < MAX_SWAPS; tries++) {
+        const stored = await store.auth.loginCounter(key);
+        if (!stored || stored.windowStart !== windowStart || stored.count <= 0) return;
+        const next = stored.count === 1 ? null : { ...stored, count: stored.count - 1 };
+        if (await store.auth.swapLoginCounter(key, stored, next)) return;
+      }
+    });
+  }
+
+  return {
+    async attempt(username, address) {
+      const accountKey = throttleKeys.account(username);
+      const addressKey = throttleKeys.address(address);
+      const client = await counted(() => take(addressKey, addressWait));
+      if ('retryAfter' in client) throw tooMany(client.retryAfter);
+      let account: Awaited<ReturnType<typeof take>>;
+      try {
+        account = await counted(() => take(accountKey, accountWait));
+      } catch (err) {
+        await counted(() => giveBack(addressKey, client.windowStart));
+        throw err;
+      }
+      if ('retryAfter' in account) {
+        // A refused attempt is not a failure: it must not use up the address's budget.
+        await counted(() => giveBack(addressKey, client.windowStart));
+        throw tooMany(account.retryAfter);
+      }
+      return {
+        async succeeded() {
+          await counted(async () => {
+            await store.auth.clearLoginFailures(accountKey);
+            await giveBack(addressKey, client.windowStart);
+          });
+        },
+        async abandoned() {
+          await counted(async () => {
+            await giveBack(accountKey, account.windowStart);
+            await giveBack(addressKey, client.windowStart);
+          });
+        },
+      };
+    },
+  };
 }
