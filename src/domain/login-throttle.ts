@@ -1,7 +1,7 @@
 // Throttling failed logins (OWASP): per account, growing delays instead of a lock an attacker could use
 // against the user; per client address, a cap for the window. Counters live in the store, shared by instances.
 // An attempt takes its slot in both counters *before* the password is checked, by compare-and-set, so a
-// burst cannot get more guesses evaluated than the limits allow; a wrong password leaves the slot counted.
+// burst cannot get more guesses checked than the limits allow; a wrong password leaves the slot counted.
 import { createKeyedQueue } from '../auth/keyed-queue.js';
 import type { Config } from '../config.js';
 import { AppError, serviceUnavailable } from '../errors.js';
@@ -13,8 +13,10 @@ export interface ThrottleDeps {
   now?: () => number;
 }
 
-/** One login attempt that was let through: say how it ended. A wrong password needs nothing more. */
+/** One login attempt that was let through: say how it ended. */
 export interface LoginAttempt {
+  /** The credentials were wrong: the slots stay counted, and the delays run from now, the failure's time. */
+  failed(): Promise<void>;
   /** The password was right: the account's failures are forgotten, the address's slot is given back. */
   succeeded(): Promise<void>;
   /** It ended for another reason than the credentials (a store fault): both slots are given back. */
@@ -98,6 +100,17 @@ export function createLoginThrottle(deps: ThrottleDeps): LoginThrottle {
     });
   }
 
+  /** Moves the latest attempt on `key` to `at`, if it is still counted in the window begun at `windowStart`. */
+  function markLatest(key: string, windowStart: number, at: number) {
+    return oneAtATime(key, async () => {
+      for (let tries = 0; tries < MAX_SWAPS; tries++) {
+        const stored = await store.auth.loginCounter(key);
+        if (!stored || stored.windowStart !== windowStart || stored.lastAt >= at) return;
+        if (await store.auth.swapLoginCounter(key, stored, { ...stored, lastAt: at })) return;
+      }
+    });
+  }
+
   return {
     async attempt(username, address) {
       const accountKey = throttleKeys.account(username);
@@ -117,6 +130,13 @@ export function createLoginThrottle(deps: ThrottleDeps): LoginThrottle {
         throw tooMany(account.retryAfter);
       }
       return {
+        async failed() {
+          const at = now();
+          await counted(async () => {
+            await markLatest(accountKey, account.windowStart, at);
+            await markLatest(addressKey, client.windowStart, at);
+          });
+        },
         async succeeded() {
           await counted(async () => {
             await store.auth.clearLoginFailures(accountKey);

@@ -270,10 +270,10 @@ describe('login throttle delays', () => {
       limits: { ...loadConfig({}).throttle, ...limits },
       now: () => clock.now,
     });
-    /** Seconds an attempt must wait (0: it was let through and counted, as a wrong password leaves it). */
+    /** Seconds an attempt must wait (0: it was let through, and failed as a wrong password does). */
     const refusedFor = async (username = 'user01', address = '10.0.0.1') => {
       try {
-        await sut.attempt(username, address);
+        await (await sut.attempt(username, address)).failed();
         return 0;
       } catch (err) {
         assert.ok(err instanceof AppError && err.status === 429);
@@ -299,6 +299,14 @@ describe('login throttle delays', () => {
     clock.now += 8000;
     await (await sut.attempt('user01', '10.0.0.1')).succeeded();
     assert.equal(await refusedFor(), 0);
+  });
+
+  it('run from when the password was found wrong, not from when the attempt began', async (t) => {
+    const { sut, clock, refusedFor } = setup(t, { accountFailures: 1 });
+    const slow = await sut.attempt('user01', '10.0.0.1');
+    clock.now += 3000;
+    await slow.failed();
+    assert.equal(await refusedFor(), 1);
   });
 
   it('does not count a refused attempt against the address, nor an abandoned one against either', async (t) => {

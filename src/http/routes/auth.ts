@@ -43,8 +43,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
       if (user.extra?.disabled === true) throw invalidCredentials();
     } catch (err) {
       if (err instanceof AppError && err.status === 401) {
-        // The attempt's slot stays counted: that is the failure.
         request.log.warn({ ...audit, outcome: 'failure' }, 'login failed');
+        await attempt.failed();
       } else {
         await attempt
           .abandoned()
