@@ -51,12 +51,48 @@ async function counted<T>(operation: () => Promise<T>): Promise<T> {
   }
 }
 
+interface Slot {
+  key: string;
+  /** The window it was counted in: giving it back never touches a later window's count. */
+  windowStart: number;
+  /** When it was taken (its counter's `lastAt` then), and the `lastAt` before, to put back if it is given back. */
+  at: number;
+  previousLastAt: number | null;
+}
+
+/** This instance's attempts holding a slot on each key, and who waits for one of them to end. */
+function createInFlight() {
+  const entries = new Map<string, { holding: number; waiters: Array<() => void> }>();
+  return {
+    hold(key: string): void {
+      const entry = entries.get(key) ?? { holding: 0, waiters: [] };
+      entry.holding++;
+      entries.set(key, entry);
+    },
+    holding: (key: string): number => entries.get(key)?.holding ?? 0,
+    /** Resolves when one of them ends; undefined when there is none. */
+    nextEnd(key: string): Promise<void> | undefined {
+      const entry = entries.get(key);
+      return entry && entry.holding > 0 ? new Promise((resolve) => entry.waiters.push(resolve)) : undefined;
+    },
+    end(key: string): void {
+      const entry = entries.get(key);
+      if (!entry) return;
+      entry.holding--;
+      const waiters = entry.waiters.splice(0);
+      if (entry.holding === 0) entries.delete(key);
+      for (const wake of waiters) wake();
+    },
+  };
+}
+
 export function createLoginThrottle(deps: ThrottleDeps): LoginThrottle {
   const { store, limits } = deps;
   const now = deps.now ?? Date.now;
   const windowMs = limits.windowSeconds * 1000;
-  // Within this instance the attempts on one counter queue up, so none has to retry a compare-and-set.
+  // Within this instance the operations on one counter queue up, so none has to retry a compare-and-set.
   const oneAtATime = createKeyedQueue();
+  const inFlight = createInFlight();
 
   /** Seconds the account must wait before another attempt, or 0. */
   const accountWait = (counter: LoginCounter, at: number): number => {
@@ -68,86 +104,105 @@ export function createLoginThrottle(deps: ThrottleDeps): LoginThrottle {
   const addressWait = (counter: LoginCounter, at: number): number =>
     counter.count < limits.addressFailures ? 0 : Math.max(1, Math.ceil((counter.lastAt + windowMs - at) / 1000));
 
-  /** Counts one attempt on `key` unless `wait` says to wait; returns the window it was counted in, or the wait. */
-  function take(key: string, wait: (counter: LoginCounter, at: number) => number) {
-    return oneAtATime(key, async (): Promise<{ windowStart: number } | { retryAfter: number }> => {
+  /** Applies `change` to the counter under `key` by compare-and-set (undefined: leave it), retrying on a race. */
+  function update(key: string, change: (stored: LoginCounter | null) => LoginCounter | null | undefined) {
+    return oneAtATime(key, async () => {
       for (let tries = 0; tries < MAX_SWAPS; tries++) {
-        const at = now();
         const stored = await store.auth.loginCounter(key);
-        const current = stored && stored.windowStart >= at - windowMs ? stored : null;
-        if (current) {
-          const retryAfter = wait(current, at);
-          if (retryAfter > 0) return { retryAfter };
+        const next = change(stored);
+        if (next === undefined || (await store.auth.swapLoginCounter(key, stored, next))) return;
+      }
+    });
+  }
+
+  /**
+   * Counts one attempt on `key` unless `wait` says to wait. An attempt refused while this instance's own
+   * attempts on the key are still being checked waits for one to end and looks again (a success clears the
+   * count), so one instance never refuses a right password only because others of its own were in flight.
+   */
+  async function take(key: string, wait: (counter: LoginCounter, at: number) => number): Promise<Slot | number> {
+    for (;;) {
+      const outcome = await oneAtATime(key, async (): Promise<Slot | { retryAfter: number; ended?: Promise<void> }> => {
+        for (let tries = 0; tries < MAX_SWAPS; tries++) {
+          const at = now();
+          const stored = await store.auth.loginCounter(key);
+          const current = stored && stored.windowStart >= at - windowMs ? stored : null;
+          const retryAfter = current ? wait(current, at) : 0;
+          if (retryAfter > 0) return { retryAfter, ended: inFlight.nextEnd(key) };
+          const next = current
+            ? { count: current.count + 1, windowStart: current.windowStart, lastAt: at }
+            : { count: 1, windowStart: at, lastAt: at };
+          if (await store.auth.swapLoginCounter(key, stored, next)) {
+            inFlight.hold(key);
+            return { key, windowStart: next.windowStart, at, previousLastAt: current?.lastAt ?? null };
+          }
         }
-        const next = current
-          ? { count: current.count + 1, windowStart: current.windowStart, lastAt: at }
-          : { count: 1, windowStart: at, lastAt: at };
-        if (await store.auth.swapLoginCounter(key, stored, next)) return { windowStart: next.windowStart };
-      }
-      return { retryAfter: 1 };
-    });
+        return { retryAfter: 1 };
+      });
+      if (!('retryAfter' in outcome)) return outcome;
+      if (!outcome.ended) return outcome.retryAfter;
+      await outcome.ended;
+    }
   }
 
-  /** Gives back an attempt counted on `key` in the window begun at `windowStart` (not one in a later window). */
-  function giveBack(key: string, windowStart: number) {
-    return oneAtATime(key, async () => {
-      for (let tries = 0; tries < MAX_SWAPS; tries++) {
-        const stored = await store.auth.loginCounter(key);
-        if (!stored || stored.windowStart !== windowStart || stored.count <= 0) return;
-        const next = stored.count === 1 ? null : { ...stored, count: stored.count - 1 };
-        if (await store.auth.swapLoginCounter(key, stored, next)) return;
-      }
+  /** Uncounts `slot`, putting back the counter's latest time if nothing came after it. */
+  const giveBack = (slot: Slot) =>
+    update(slot.key, (stored) => {
+      if (!stored || stored.windowStart !== slot.windowStart || stored.count <= 0) return undefined;
+      if (stored.count === 1) return null;
+      const lastAt = stored.lastAt === slot.at && slot.previousLastAt !== null ? slot.previousLastAt : stored.lastAt;
+      return { ...stored, count: stored.count - 1, lastAt };
     });
-  }
 
-  /** Moves the latest attempt on `key` to `at`, if it is still counted in the window begun at `windowStart`. */
-  function markLatest(key: string, windowStart: number, at: number) {
-    return oneAtATime(key, async () => {
-      for (let tries = 0; tries < MAX_SWAPS; tries++) {
-        const stored = await store.auth.loginCounter(key);
-        if (!stored || stored.windowStart !== windowStart || stored.lastAt >= at) return;
-        if (await store.auth.swapLoginCounter(key, stored, { ...stored, lastAt: at })) return;
-      }
+  /** Moves the counter's latest time to `at` (the failure's time), if `slot` is still counted there. */
+  const markFailedAt = (slot: Slot, at: number) =>
+    update(slot.key, (stored) =>
+      stored && stored.windowStart === slot.windowStart && stored.lastAt < at ? { ...stored, lastAt: at } : undefined,
+    );
+
+  /** Forgets the failures under `slot`'s key; this instance's other attempts still being checked stay counted. */
+  const forgetFailures = (slot: Slot) =>
+    update(slot.key, (stored) => {
+      if (!stored) return undefined;
+      const others = inFlight.holding(slot.key) - 1;
+      return others > 0 ? { ...stored, count: others } : null;
     });
-  }
 
   return {
     async attempt(username, address) {
-      const accountKey = throttleKeys.account(username);
-      const addressKey = throttleKeys.address(address);
-      const client = await counted(() => take(addressKey, addressWait));
-      if ('retryAfter' in client) throw tooMany(client.retryAfter);
-      let account: Awaited<ReturnType<typeof take>>;
+      const account = await counted(() => take(throttleKeys.account(username), accountWait));
+      if (typeof account === 'number') throw tooMany(account);
+      let client: Slot | number;
       try {
-        account = await counted(() => take(accountKey, accountWait));
+        client = await counted(() => take(throttleKeys.address(address), addressWait));
+        // A refused attempt is not a failure: it must not count against the account.
+        if (typeof client === 'number') throw tooMany(client);
       } catch (err) {
-        await counted(() => giveBack(addressKey, client.windowStart));
+        await counted(() => giveBack(account)).finally(() => inFlight.end(account.key));
         throw err;
       }
-      if ('retryAfter' in account) {
-        // A refused attempt is not a failure: it must not use up the address's budget.
-        await counted(() => giveBack(addressKey, client.windowStart));
-        throw tooMany(account.retryAfter);
-      }
+      const slots = [account, client];
+      let ended = false;
+      /** Ends the attempt once: its store changes, then (whatever they did) its place in flight. */
+      const end = async (changes: () => Promise<unknown>) => {
+        if (ended) return;
+        ended = true;
+        try {
+          await counted(changes);
+        } finally {
+          for (const slot of slots) inFlight.end(slot.key);
+        }
+      };
       return {
-        async failed() {
+        failed() {
           const at = now();
-          await counted(async () => {
-            await markLatest(accountKey, account.windowStart, at);
-            await markLatest(addressKey, client.windowStart, at);
-          });
+          return end(() => Promise.all(slots.map((slot) => markFailedAt(slot, at))));
         },
-        async succeeded() {
-          await counted(async () => {
-            await store.auth.clearLoginFailures(accountKey);
-            await giveBack(addressKey, client.windowStart);
-          });
+        succeeded() {
+          return end(() => Promise.all([forgetFailures(account), giveBack(client)]));
         },
-        async abandoned() {
-          await counted(async () => {
-            await giveBack(accountKey, account.windowStart);
-            await giveBack(addressKey, client.windowStart);
-          });
+        abandoned() {
+          return end(() => Promise.all(slots.map(giveBack)));
         },
       };
     },

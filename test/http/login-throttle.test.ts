@@ -117,16 +117,29 @@ describe('login throttle under a burst', () => {
     assert.equal(failuresLogged(sut, 'user01'), 0, 'no password was checked');
   });
 
-  it('when the right password comes in a burst of wrong ones, it is let in only if it is among the first limit-many checked', async (t) => {
+  it('when the right password comes in a burst of wrong ones, it gets in at most once, and a success starts the count afresh', async (t) => {
     const sut = await startTestServer({ HOLODULE_LOGIN_ACCOUNT_FAILURES: '3' });
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01');
 
     const { statuses, elapsedMs } = await burst(40, (i) => login(sut.url, 'user01', i === 20 ? 'password01' : 'wrong'));
 
-    const checked = count(statuses, 401) + count(statuses, 200);
-    assert.ok(checked >= 1 && checked <= 3 + delaysElapsed(elapsedMs), `${checked} checked in ${elapsedMs} ms`);
+    const checked = count(statuses, 401);
+    t.diagnostic(`${checked} wrong and ${count(statuses, 200)} right checked of 40, in ${elapsedMs} ms`);
     assert.ok(count(statuses, 200) <= 1);
+    // Up to the limit before the success (it included) and the limit after it.
+    assert.ok(checked <= 3 - 1 + 3 + delaysElapsed(elapsedMs), `${checked} checked in ${elapsedMs} ms`);
+    assert.equal(count(statuses, 200) + checked + count(statuses, 429), 40);
+  });
+
+  it('lets many parallel logins with the right password for one account all in: in flight is not failed', async (t) => {
+    const sut = await startTestServer({ HOLODULE_LOGIN_ACCOUNT_FAILURES: '2', HOLODULE_LOGIN_ADDRESS_FAILURES: '3' });
+    t.after(() => sut.close());
+    await sut.addUser('user01', 'password01');
+
+    const { statuses } = await burst(30, () => login(sut.url, 'user01', 'password01'));
+
+    assert.equal(count(statuses, 200), 30);
   });
 });
 
@@ -144,9 +157,10 @@ describe('login throttle across instances', () => {
     t.diagnostic(`${checked} of 100 guesses checked (401) over two instances, in ${elapsedMs} ms`);
     assert.deepEqual([...new Set(statuses)].sort(), [401, 429]);
     // MongoDB applies each compare-and-set atomically, so the limit holds across instances. FerretDB 1.x does
-    // not (it reads, then writes back by _id): two instances can both win from the same count, so all it
-    // can show is that each instance holds the limit on its own (docs/mongodb.md).
-    const limit = (await isFerretDb()) ? 5 * 2 : 5;
+    // not (it reads, then writes back by _id): two instances can both win from the same count, and a late
+    // write can undo another's, so it cannot show the strict count. Seen on it: 5 to 10 of 100; the bound
+    // below only says the throttle still holds the burst back (docs/mongodb.md, docs/login-throttle.md).
+    const limit = (await isFerretDb()) ? 5 * 4 : 5;
     assert.ok(
       checked >= 5 && checked <= limit + delaysElapsed(elapsedMs),
       `${checked} guesses checked in ${elapsedMs} ms`,
@@ -307,6 +321,12 @@ describe('login throttle delays', () => {
     clock.now += 3000;
     await slow.failed();
     assert.equal(await refusedFor(), 1);
+  });
+
+  it('let parallel attempts of one instance wait for those in flight rather than refuse them, and a success lets them all in', async (t) => {
+    const { sut } = setup(t, { accountFailures: 2, addressFailures: 2 });
+    const logins = Array.from({ length: 20 }, async () => (await sut.attempt('user01', '10.0.0.1')).succeeded());
+    await Promise.all(logins);
   });
 
   it('does not count a refused attempt against the address, nor an abandoned one against either', async (t) => {
