@@ -1,6 +1,7 @@
 // One typed config, read once from the environment and an optional `.env` file (the environment wins).
 // The original's names are accepted as they were; everything of ours is HOLODULE_*.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -12,7 +13,11 @@ export interface Config {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  trustProxy: boolean;
+  /**
+   * Whose `X-Forwarded-For` to believe: the proxies' addresses or CIDR ranges (the client is then the
+   * right-most untrusted hop), `false` (nobody's), or `true` (anybody's: any client can choose its address).
+   */
+  trustProxy: boolean | string[];
   dataDir: string;
   store: StoreKind;
   sqlitePath: string;
@@ -120,6 +125,36 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
+// The names Fastify's trustProxy (proxy-addr) knows beside addresses: 127.0.0.0/8 and ::1, link-local, private.
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IPv4 or IPv6 address, optionally with a CIDR prefix length (10.0.0.0/8, fd00::/8), or a range name. */
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+function trustedProxies(env: Env, name: string): boolean | string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return false;
+  if (['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'].includes(raw.toLowerCase())) {
+    return boolean(env, name, false);
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const invalid = entries.find((entry) => !isProxyAddress(entry));
+  if (invalid !== undefined) {
+    throw new ConfigError(
+      name,
+      `expected proxy addresses or CIDR ranges separated by commas (10.0.0.5,192.168.0.0/16), true or false; "${invalid}" is none of these`,
+    );
+  }
+  return entries;
+}
+
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = text(env, name);
   if (raw === undefined) return fallback;
@@ -212,7 +247,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port: integer(env, 'PORT', 5000, 0, 65535),
     logLevel: oneOf(env, 'HOLODULE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    trustProxy: boolean(env, 'HOLODULE_TRUST_PROXY', false),
+    trustProxy: trustedProxies(env, 'HOLODULE_TRUST_PROXY'),
     dataDir,
     store,
     sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),

@@ -40,6 +40,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         'JWT_SECRET_KEY is not set: generated a signing secret and kept it in the data directory',
       );
     }
+    if (config.trustProxy === true) {
+      log.warn(
+        'HOLODULE_TRUST_PROXY=true believes X-Forwarded-For from anyone: any client can then pick its own address ' +
+          '(a fresh login-throttle budget, a false audit trail). Set it to your proxy addresses or CIDR ranges instead, ' +
+          'e.g. HOLODULE_TRUST_PROXY=10.0.0.5 or 10.0.0.0/8',
+      );
+    }
     if (store instanceof SqliteStore && store.info.created) {
       const firstRun = await initialiseNewDatabase({
         store,

@@ -99,6 +99,13 @@ export interface StoredKey {
   expiresAt: number | null;
 }
 
+/** Login attempts counted for one account or address: `count` in the window begun at `windowStart`, the latest at `lastAt`. */
+export interface LoginCounter {
+  count: number;
+  windowStart: number;
+  lastAt: number;
+}
+
 /** Auth state that must hold across instances and restarts. Times are epoch milliseconds. */
 export interface AuthStore {
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
@@ -109,9 +116,13 @@ export interface AuthStore {
   /** Revokes every refresh token of a family (a login's chain of rotations). */
   revokeRefreshFamily(family: string): Promise<void>;
   familyOf(jti: string): Promise<string | null>;
-  /** Counts a failed login for `key` in the window starting at `now - windowMs`; returns the failures in it. */
-  recordLoginFailure(key: string, now: number, windowMs: number): Promise<number>;
-  loginFailures(key: string, now: number, windowMs: number): Promise<{ count: number; lastAt: number }>;
+  /** The login throttle's counter under `key`, or null. Throws when what is stored is not a sound counter. */
+  loginCounter(key: string): Promise<LoginCounter | null>;
+  /**
+   * Atomically replaces the counter under `key` with `next` (null: removes it), only if it is still
+   * `expected` (null: there is none); returns whether it did. The throttle takes its attempts this way.
+   */
+  swapLoginCounter(key: string, expected: LoginCounter | null, next: LoginCounter | null): Promise<boolean>;
   clearLoginFailures(key: string): Promise<void>;
   listKeys(): Promise<StoredKey[]>;
   addKey(key: StoredKey, retireOthersAt: number, othersExpireAt: number): Promise<void>;

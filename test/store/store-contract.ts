@@ -273,19 +273,40 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.auth.useRefreshToken('r2'), 'revoked');
       }));
 
-    it('counts login failures in a window, restarting the count once the window has passed', () =>
+    it('keeps a login counter that changes only when it is still what the caller read', () =>
       withStore(async (sut) => {
-        const t0 = 1_000_000;
-        assert.equal(await sut.auth.recordLoginFailure('user:a', t0, 60_000), 1);
-        assert.equal(await sut.auth.recordLoginFailure('user:a', t0 + 10, 60_000), 2);
-        assert.deepEqual(await sut.auth.loginFailures('user:a', t0 + 20, 60_000), { count: 2, lastAt: t0 + 10 });
-        assert.equal(await sut.auth.recordLoginFailure('user:a', t0 + 120_000, 60_000), 1);
-        await sut.auth.clearLoginFailures('user:a');
-        assert.deepEqual(await sut.auth.loginFailures('user:a', t0 + 120_001, 60_000), { count: 0, lastAt: 0 });
-        const counts = await Promise.all(
-          Array.from({ length: 5 }, (_, i) => sut.auth.recordLoginFailure('ip:1', t0 + i, 60_000)),
+        const first = { count: 1, windowStart: 1_000_000, lastAt: 1_000_000 };
+        const second = { count: 2, windowStart: 1_000_000, lastAt: 1_000_010 };
+        assert.equal(await sut.auth.loginCounter('user:a'), null);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', null, null), true);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', null, first), true);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', null, second), false, 'there is one already');
+        assert.deepEqual(await sut.auth.loginCounter('user:a'), first);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', first, second), true);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', first, { ...second, count: 3 }), false, 'stale');
+        assert.deepEqual(await sut.auth.loginCounter('user:a'), second);
+        assert.equal(await sut.auth.swapLoginCounter('user:a', first, null), false, 'stale');
+        assert.equal(await sut.auth.swapLoginCounter('user:a', second, null), true);
+        assert.equal(await sut.auth.loginCounter('user:a'), null);
+        await sut.auth.swapLoginCounter('user:b', null, first);
+        await sut.auth.clearLoginFailures('user:b');
+        assert.equal(await sut.auth.loginCounter('user:b'), null);
+      }));
+
+    it('lets exactly one of many parallel compare-and-sets from the same counter win', () =>
+      withStore(async (sut) => {
+        const read = { count: 1, windowStart: 1_000_000, lastAt: 1_000_000 };
+        await sut.auth.swapLoginCounter('ip:1', null, read);
+        const won = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            sut.auth.swapLoginCounter('ip:1', read, { ...read, count: 2, lastAt: read.lastAt + i + 1 }),
+          ),
         );
-        assert.deepEqual(counts.sort(), [1, 2, 3, 4, 5]);
+        assert.equal(won.filter(Boolean).length, 1);
+        const starts = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => sut.auth.swapLoginCounter('ip:2', null, { ...read, lastAt: i })),
+        );
+        assert.equal(starts.filter(Boolean).length, 1);
       }));
 
     it('keeps signing keys, retiring the older ones when a new one is added', () =>

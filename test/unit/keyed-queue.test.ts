@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { createKeyedQueue } from '../../src/store/mongo/keyed-queue.js';
+import { createKeyedQueue } from '../../src/auth/keyed-queue.js';
 
 /** An operation that records when it starts and ends, and finishes only when told to. */
 function step(log: string[], name: string) {

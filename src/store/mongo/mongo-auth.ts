@@ -1,10 +1,10 @@
 // Auth state in collections of our own beside the original's: revocations, refresh chains, login failure
 // counters, signing keys. Expiry is `pruneExpired`'s job (run by every instance), not a TTL index, so it
 // works the same on servers without TTL expiry. Counting and single use rest on MongoDB's atomic
-// single-document updates ($inc, a filter as compare-and-set).
+// single-document updates (a filter on the whole state as compare-and-set).
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
-import { createKeyedQueue } from './keyed-queue.js';
+import type { AuthStore, LoginCounter, RefreshUse, StoredKey } from '../types.js';
+import { createKeyedQueue } from '../../auth/keyed-queue.js';
 import { guarded } from './unavailable.js';
 
 export const AUTH_COLLECTIONS = {
@@ -50,6 +50,15 @@ const isDuplicate = (err: unknown): boolean => err instanceof MongoServerError &
 // Failure counters are kept a day after the last failure: longer than any throttling window.
 const FAILURES_KEPT_MS = 24 * 3600 * 1000;
 
+/** A stored counter, checked: anything but whole numbers is refused, so the throttle fails closed on it. */
+function toCounter(doc: FailureDoc): LoginCounter {
+  const { count, window_start: windowStart, last_at: lastAt } = doc;
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(windowStart) || !Number.isSafeInteger(lastAt)) {
+    throw new Error(`login counter ${doc._id} is malformed`);
+  }
+  return { count, windowStart, lastAt };
+}
+
 const toKey = (doc: KeyDoc): StoredKey => ({
   kid: doc._id,
   alg: doc.alg,
@@ -66,36 +75,33 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
   const failures: Collection<FailureDoc> = db.collection(AUTH_COLLECTIONS.failures);
   const keys: Collection<KeyDoc> = db.collection(AUTH_COLLECTIONS.keys);
   const run = <T>(operation: () => Promise<T>): Promise<T> => guarded(timeoutMs, operation);
-  // One at a time per key within this instance: free on MongoDB, and it keeps counts exact and uses single
-  // on servers whose read-modify-write is not atomic (FerretDB 1.x; see docs/mongodb.md).
+  // One at a time per key within this instance: free on MongoDB, and it keeps compare-and-sets exact and uses
+  // single on servers whose read-modify-write is not atomic (FerretDB 1.x; see docs/mongodb.md).
   const oneAtATime = createKeyedQueue();
 
-  /** One failure in the current window, or the first of a new one; retried when another writer raced us. */
-  async function recordFailure(key: string, now: number, windowStart: number): Promise<number> {
-    for (;;) {
-      const counted = await run(() =>
-        failures.findOneAndUpdate(
-          { _id: key, window_start: { $gte: windowStart } },
-          { $inc: { count: 1 }, $set: { last_at: now } },
-          { returnDocument: 'after' },
-        ),
-      );
-      if (counted) return counted.count;
+  // The whole stored counter as a filter: the update is then a compare-and-set, one atomic step on MongoDB.
+  const asFilter = (key: string, counter: LoginCounter) => ({
+    _id: key,
+    count: counter.count,
+    window_start: counter.windowStart,
+    last_at: counter.lastAt,
+  });
+
+  async function swapCounter(key: string, expected: LoginCounter | null, next: LoginCounter | null): Promise<boolean> {
+    const fields = next && { count: next.count, window_start: next.windowStart, last_at: next.lastAt };
+    if (expected === null) {
+      if (fields === null) return (await run(() => failures.findOne({ _id: key }))) === null;
       try {
-        // No counter in the window: start one (inserting it when there is none at all).
-        const started = await run(() =>
-          failures.findOneAndUpdate(
-            { _id: key, window_start: { $lt: windowStart } },
-            { $set: { count: 1, window_start: now, last_at: now } },
-            { upsert: true, returnDocument: 'after' },
-          ),
-        );
-        if (started) return started.count;
+        await run(() => failures.insertOne({ _id: key, ...fields }));
+        return true;
       } catch (err) {
-        // Another failure started the window first: count ours in it.
-        if (!isDuplicate(err)) throw err;
+        // Another attempt started the counter first.
+        if (isDuplicate(err)) return false;
+        throw err;
       }
     }
+    if (fields === null) return (await run(() => failures.deleteOne(asFilter(key, expected)))).deletedCount === 1;
+    return (await run(() => failures.updateOne(asFilter(key, expected), { $set: fields }))).matchedCount === 1;
   }
 
   return {
@@ -135,13 +141,12 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
     async familyOf(jti) {
       return (await run(() => refresh.findOne({ _id: jti }, { projection: { family: 1 } })))?.family ?? null;
     },
-    recordLoginFailure(key, now, windowMs) {
-      return oneAtATime(`failures:${key}`, () => recordFailure(key, now, now - windowMs));
-    },
-    async loginFailures(key, now, windowMs) {
+    async loginCounter(key) {
       const doc = await run(() => failures.findOne({ _id: key }));
-      if (!doc || doc.window_start < now - windowMs) return { count: 0, lastAt: 0 };
-      return { count: doc.count, lastAt: doc.last_at };
+      return doc ? toCounter(doc) : null;
+    },
+    swapLoginCounter(key, expected, next) {
+      return oneAtATime(`failures:${key}`, () => swapCounter(key, expected, next));
     },
     async clearLoginFailures(key) {
       await run(() => failures.deleteOne({ _id: key }));

@@ -1,6 +1,6 @@
 // Auth state in the SQLite file: revocations, refresh-token chains, login failure counters, signing keys.
 import type Database from 'better-sqlite3';
-import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
+import type { AuthStore, LoginCounter, RefreshUse, StoredKey } from '../types.js';
 
 interface KeyRow {
   kid: string;
@@ -22,6 +22,17 @@ const toKey = (row: KeyRow): StoredKey => ({
   expiresAt: row.expires_at,
 });
 
+type CounterRow = LoginCounter & { key: string };
+
+/** A stored counter, checked: anything but whole numbers is refused, so the throttle fails closed on it. */
+function toCounter(key: string, row: { count: unknown; window_start: unknown; last_at: unknown }): LoginCounter {
+  const { count, window_start: windowStart, last_at: lastAt } = row;
+  if (!Number.isSafeInteger(count) || !Number.isSafeInteger(windowStart) || !Number.isSafeInteger(lastAt)) {
+    throw new Error(`login counter ${key} is malformed`);
+  }
+  return { count, windowStart, lastAt } as LoginCounter;
+}
+
 export function sqliteAuthStore(db: Database.Database): AuthStore {
   const revoke = db.prepare<[string, number]>(
     'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT(jti) DO NOTHING',
@@ -37,16 +48,20 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     'SELECT used_at, revoked, family FROM refresh_tokens WHERE jti = ?',
   );
   const revokeFamily = db.prepare<[string]>('UPDATE refresh_tokens SET revoked = 1 WHERE family = ?');
-  const recordFailure = db.prepare<[{ key: string; now: number; windowStart: number }], { count: number }>(
-    `INSERT INTO login_failures (key, count, window_start, last_at) VALUES (@key, 1, @now, @now)
-     ON CONFLICT(key) DO UPDATE SET
-       count = CASE WHEN window_start < @windowStart THEN 1 ELSE count + 1 END,
-       window_start = CASE WHEN window_start < @windowStart THEN @now ELSE window_start END,
-       last_at = @now
-     RETURNING count`,
-  );
-  const failures = db.prepare<[string], { count: number; window_start: number; last_at: number }>(
+  const counter = db.prepare<[string], { count: unknown; window_start: unknown; last_at: unknown }>(
     'SELECT count, window_start, last_at FROM login_failures WHERE key = ?',
+  );
+  // Each is one statement, so the compare and the write are one atomic step, across connections too.
+  const insertCounter = db.prepare<[CounterRow]>(
+    `INSERT INTO login_failures (key, count, window_start, last_at) VALUES (@key, @count, @windowStart, @lastAt)
+     ON CONFLICT(key) DO NOTHING`,
+  );
+  const replaceCounter = db.prepare<[CounterRow & { wasCount: number; wasWindowStart: number; wasLastAt: number }]>(
+    `UPDATE login_failures SET count = @count, window_start = @windowStart, last_at = @lastAt
+     WHERE key = @key AND count = @wasCount AND window_start = @wasWindowStart AND last_at = @wasLastAt`,
+  );
+  const deleteCounter = db.prepare<[CounterRow]>(
+    'DELETE FROM login_failures WHERE key = @key AND count = @count AND window_start = @windowStart AND last_at = @lastAt',
   );
   const clearFailures = db.prepare<[string]>('DELETE FROM login_failures WHERE key = ?');
   const listKeys = db.prepare<[], KeyRow>('SELECT * FROM signing_keys ORDER BY created_at, kid');
@@ -92,13 +107,24 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     async familyOf(jti) {
       return refreshState.get(jti)?.family ?? null;
     },
-    async recordLoginFailure(key, now, windowMs) {
-      return recordFailure.get({ key, now, windowStart: now - windowMs })?.count ?? 1;
+    async loginCounter(key) {
+      const row = counter.get(key);
+      return row ? toCounter(key, row) : null;
     },
-    async loginFailures(key, now, windowMs) {
-      const row = failures.get(key);
-      if (!row || row.window_start < now - windowMs) return { count: 0, lastAt: 0 };
-      return { count: row.count, lastAt: row.last_at };
+    async swapLoginCounter(key, expected, next) {
+      if (expected === null) {
+        return next === null ? counter.get(key) === undefined : insertCounter.run({ key, ...next }).changes === 1;
+      }
+      if (next === null) return deleteCounter.run({ key, ...expected }).changes === 1;
+      return (
+        replaceCounter.run({
+          key,
+          ...next,
+          wasCount: expected.count,
+          wasWindowStart: expected.windowStart,
+          wasLastAt: expected.lastAt,
+        }).changes === 1
+      );
     },
     async clearLoginFailures(key) {
       clearFailures.run(key);
