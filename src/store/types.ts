@@ -22,9 +22,22 @@ export interface User {
   username: string;
   /** An Argon2id PHC string, or the original's plain text until the user's first login. */
   password: string;
+  /**
+   * Ours: who the user is, for good. Made when the user is stored (or, for a user stored without one, the
+   * first time the store sees it), never changed and never given to another user. Tokens carry it as `sub`.
+   */
+  uid: string;
+  /** Ours: when the user was stored (epoch ms); absent for users that came from the original's database. */
+  createdAt?: number;
   /** Fields of our own (or unknown ones found in the database), kept beside the contract's. */
   extra?: Record<string, unknown>;
 }
+
+/** A user to store: the store makes its `uid` (and stamps `createdAt`) unless given, as a migration gives them. */
+export type NewUser = Omit<User, 'uid' | 'createdAt'> & { uid?: string; createdAt?: number };
+
+/** Our own user fields, kept out of `extra` (and never set through `updateExtra`). */
+export const OWN_USER_FIELDS = ['uid', 'created_at'] as const;
 
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -60,11 +73,13 @@ export interface StreamStore {
 
 export interface UserStore {
   findByUsername(username: string): Promise<User | null>;
+  /** The user with this `uid`: what a token's `sub` names. */
+  findByUid(uid: string): Promise<User | null>;
   list(): Promise<User[]>;
   /** Throws AppError 409 when the username is taken. */
-  create(user: User): Promise<void>;
+  create(user: NewUser): Promise<void>;
   /** Inserts the user unless one with that username exists; returns whether it inserted. */
-  insertIfAbsent(user: User): Promise<boolean>;
+  insertIfAbsent(user: NewUser): Promise<boolean>;
   /** Replaces the password only if it is still `expected` (compare-and-set); returns whether it did. */
   replacePassword(username: string, password: string, expected?: string): Promise<boolean>;
   remove(username: string): Promise<boolean>;
@@ -79,11 +94,17 @@ export interface UserStore {
 export interface RefreshTokenRecord {
   jti: string;
   family: string;
+  /** The owner's `uid`: a refresh token is honoured only for the user it was issued to. */
+  userId: string;
+  /** The owner's username when issued, for people reading the table; never used for a check. */
   username: string;
   expiresAt: number;
 }
 
 export type RefreshUse = 'fresh' | 'reused' | 'unknown' | 'revoked';
+
+/** How a family's revocation is kept among the token revocations (a `jti` is a UUID, so they cannot meet). */
+export const familyRevocationId = (family: string): string => `fam:${family}`;
 
 /** A signing or verification key, shared by every instance on the store. */
 export interface StoredKey {
@@ -101,11 +122,18 @@ export interface StoredKey {
 
 /** Auth state that must hold across instances and restarts. Times are epoch milliseconds. */
 export interface AuthStore {
+  /** Revokes one access token, by its `jti` (or, for a token without one, an id made from the token). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
-  isAccessTokenRevoked(jti: string): Promise<boolean>;
+  /** Revokes every access token of a login family (`fam`), until `expiresAt`, when the last of them has expired. */
+  revokeAccessFamily(family: string, expiresAt: number): Promise<void>;
+  /** Whether the token or its family is revoked: one indexed lookup, on every protected request. */
+  isAccessTokenRevoked(jti: string, family?: string): Promise<boolean>;
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
-  /** Marks a refresh token used, once: the first caller gets `fresh`, every later one `reused`. */
-  useRefreshToken(jti: string): Promise<RefreshUse>;
+  /**
+   * Marks a refresh token of `userId` used, once: the first caller gets `fresh`, every later one `reused`.
+   * A token not on record, or on record for another user, is `unknown`.
+   */
+  useRefreshToken(jti: string, userId: string): Promise<RefreshUse>;
   /** Revokes every refresh token of a family (a login's chain of rotations). */
   revokeRefreshFamily(family: string): Promise<void>;
   familyOf(jti: string): Promise<string | null>;

@@ -1,6 +1,6 @@
 // Auth state in the SQLite file: revocations, refresh-token chains, login failure counters, signing keys.
 import type Database from 'better-sqlite3';
-import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
+import { type AuthStore, familyRevocationId, type RefreshUse, type StoredKey } from '../types.js';
 
 interface KeyRow {
   kid: string;
@@ -23,19 +23,26 @@ const toKey = (row: KeyRow): StoredKey => ({
 });
 
 export function sqliteAuthStore(db: Database.Database): AuthStore {
+  // Revoked again later (a family: logout, then reuse), the revocation lasts until the later expiry.
   const revoke = db.prepare<[string, number]>(
-    'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT(jti) DO NOTHING',
+    'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ' +
+      'ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)',
   );
-  const isRevoked = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_tokens WHERE jti = ?');
+  // The token and its family in one primary-key lookup (the same id twice when there is no family).
+  const isRevoked = db.prepare<[string, string], { one: number }>(
+    'SELECT 1 AS one FROM revoked_tokens WHERE jti IN (?, ?) LIMIT 1',
+  );
   const saveRefresh = db.prepare(
-    'INSERT INTO refresh_tokens (jti, family, username, expires_at) VALUES (@jti, @family, @username, @expiresAt)',
+    'INSERT INTO refresh_tokens (jti, family, username, user_id, expires_at) ' +
+      'VALUES (@jti, @family, @username, @userId, @expiresAt)',
   );
-  const markUsed = db.prepare<[number, string]>(
-    'UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND used_at IS NULL AND revoked = 0',
+  const markUsed = db.prepare<[number, string, string]>(
+    'UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND user_id = ? AND used_at IS NULL AND revoked = 0',
   );
-  const refreshState = db.prepare<[string], { used_at: number | null; revoked: number; family: string }>(
-    'SELECT used_at, revoked, family FROM refresh_tokens WHERE jti = ?',
-  );
+  const refreshState = db.prepare<
+    [string],
+    { used_at: number | null; revoked: number; family: string; user_id: string | null }
+  >('SELECT used_at, revoked, family, user_id FROM refresh_tokens WHERE jti = ?');
   const revokeFamily = db.prepare<[string]>('UPDATE refresh_tokens SET revoked = 1 WHERE family = ?');
   const recordFailure = db.prepare<[{ key: string; now: number; windowStart: number }], { count: number }>(
     `INSERT INTO login_failures (key, count, window_start, last_at) VALUES (@key, 1, @now, @now)
@@ -74,16 +81,19 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     async revokeAccessToken(jti, expiresAt) {
       revoke.run(jti, expiresAt);
     },
-    async isAccessTokenRevoked(jti) {
-      return isRevoked.get(jti) !== undefined;
+    async revokeAccessFamily(family, expiresAt) {
+      revoke.run(familyRevocationId(family), expiresAt);
+    },
+    async isAccessTokenRevoked(jti, family) {
+      return isRevoked.get(jti, family === undefined ? jti : familyRevocationId(family)) !== undefined;
     },
     async saveRefreshToken(record) {
       saveRefresh.run(record);
     },
-    async useRefreshToken(jti): Promise<RefreshUse> {
-      if (markUsed.run(Date.now(), jti).changes === 1) return 'fresh';
+    async useRefreshToken(jti, userId): Promise<RefreshUse> {
+      if (markUsed.run(Date.now(), jti, userId).changes === 1) return 'fresh';
       const state = refreshState.get(jti);
-      if (!state) return 'unknown';
+      if (!state || state.user_id !== userId) return 'unknown';
       return state.revoked ? 'revoked' : 'reused';
     },
     async revokeRefreshFamily(family) {
