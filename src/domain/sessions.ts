@@ -23,6 +23,16 @@ export const tokenVersionOf = (user: WithExtra): number =>
 export const roleOf = (user: WithExtra): 'admin' | 'user' => (user.extra?.role === 'admin' ? 'admin' : 'user');
 export const isDisabled = (user: WithExtra): boolean => user.extra?.disabled === true;
 
+/** A login's revocation id, beside the tokens' own (a `jti` is a UUID, a digest `sha256:…`, so they cannot meet). */
+const familyRevocationId = (family: string): string => `fam:${family}`;
+
+/**
+ * What revokes this access token: its login when it has one, since logout and reuse end whole logins, so the
+ * check on every request stays one primary-key lookup; otherwise (the original app's tokens) the token itself.
+ */
+const revocationIdOf = (token: VerifiedToken): string =>
+  token.claims.fam === undefined ? token.id : familyRevocationId(token.claims.fam);
+
 const userDisabled = () => jwtError('Invalid JWT', 'User is disabled');
 const userGone = () => jwtError('Invalid JWT', 'User does not exist');
 const revoked = () => jwtError('Invalid token', 'Token has been revoked');
@@ -70,7 +80,7 @@ export async function userOfToken(store: Store, token: VerifiedToken): Promise<U
   const { claims } = token;
   const [user, isRevoked] = await Promise.all([
     claims.sub === undefined ? userOfLegacyToken(store, token) : store.users.findByUid(claims.sub),
-    claims.type === 'refresh' ? Promise.resolve(false) : store.auth.isAccessTokenRevoked(token.id, claims.fam),
+    claims.type === 'refresh' ? Promise.resolve(false) : store.auth.isAccessTokenRevoked(revocationIdOf(token)),
   ]);
   if (!user) throw userGone();
   if (isRevoked) throw revoked();
@@ -83,7 +93,7 @@ export async function userOfToken(store: Store, token: VerifiedToken): Promise<U
 async function revokeFamily(deps: SessionDeps, family: string): Promise<void> {
   await Promise.all([
     deps.store.auth.revokeRefreshFamily(family),
-    deps.store.auth.revokeAccessFamily(family, deps.tokens.accessHorizon()),
+    deps.store.auth.revokeAccessToken(familyRevocationId(family), deps.tokens.accessHorizon()),
   ]);
 }
 
@@ -106,10 +116,8 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string): P
   return issueTokenPair(deps, user, fam);
 }
 
-/** Revokes the access token presented and, when it belongs to a login, every token of that login. */
+/** Ends the login of the access token presented (every token of it); a token of no login ends alone. */
 export async function logout(deps: SessionDeps, token: VerifiedToken): Promise<void> {
-  await Promise.all([
-    deps.store.auth.revokeAccessToken(token.id, deps.tokens.acceptedUntil(token.claims)),
-    token.claims.fam === undefined ? Promise.resolve() : revokeFamily(deps, token.claims.fam),
-  ]);
+  if (token.claims.fam !== undefined) await revokeFamily(deps, token.claims.fam);
+  else await deps.store.auth.revokeAccessToken(token.id, deps.tokens.acceptedUntil(token.claims));
 }

@@ -103,9 +103,6 @@ export interface RefreshTokenRecord {
 
 export type RefreshUse = 'fresh' | 'reused' | 'unknown' | 'revoked';
 
-/** How a family's revocation is kept among the token revocations (a `jti` is a UUID, so they cannot meet). */
-export const familyRevocationId = (family: string): string => `fam:${family}`;
-
 /** A signing or verification key, shared by every instance on the store. */
 export interface StoredKey {
   kid: string;
@@ -122,12 +119,13 @@ export interface StoredKey {
 
 /** Auth state that must hold across instances and restarts. Times are epoch milliseconds. */
 export interface AuthStore {
-  /** Revokes one access token, by its `jti` (or, for a token without one, an id made from the token). */
-  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
-  /** Revokes every access token of a login family (`fam`), until `expiresAt`, when the last of them has expired. */
-  revokeAccessFamily(family: string, expiresAt: number): Promise<void>;
-  /** Whether the token or its family is revoked: one indexed lookup, on every protected request. */
-  isAccessTokenRevoked(jti: string, family?: string): Promise<boolean>;
+  /**
+   * Revokes access tokens by an id the domain chooses (a login's family, or one token's `jti` or digest) until
+   * `expiresAt`; revoked again, the later expiry holds.
+   */
+  revokeAccessToken(id: string, expiresAt: number): Promise<void>;
+  /** Whether that id is revoked: one primary-key lookup, on every protected request. */
+  isAccessTokenRevoked(id: string): Promise<boolean>;
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
   /**
    * Marks a refresh token of `userId` used, once: the first caller gets `fresh`, every later one `reused`.

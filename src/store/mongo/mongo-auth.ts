@@ -3,7 +3,7 @@
 // works the same on servers without TTL expiry. Counting and single use rest on MongoDB's atomic
 // single-document updates ($inc, a filter as compare-and-set).
 import { MongoServerError, type Collection, type Db } from 'mongodb';
-import { type AuthStore, familyRevocationId, type RefreshUse, type StoredKey } from '../types.js';
+import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { guarded } from './unavailable.js';
 
@@ -101,19 +101,12 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
   }
 
   return {
-    async revokeAccessToken(jti, expiresAt) {
-      await run(() => revoked.updateOne({ _id: jti }, { $setOnInsert: { expires_at: expiresAt } }, { upsert: true }));
+    async revokeAccessToken(id, expiresAt) {
+      // $max: revoked again later (a login: logout, then reuse), the revocation lasts until the later expiry.
+      await run(() => revoked.updateOne({ _id: id }, { $max: { expires_at: expiresAt } }, { upsert: true }));
     },
-    async revokeAccessFamily(family, expiresAt) {
-      // $max: revoked again later (logout, then reuse), the revocation lasts until the later expiry.
-      await run(() =>
-        revoked.updateOne({ _id: familyRevocationId(family) }, { $max: { expires_at: expiresAt } }, { upsert: true }),
-      );
-    },
-    async isAccessTokenRevoked(jti, family) {
-      // The token and its family in one lookup on the _id index.
-      const filter = family === undefined ? { _id: jti } : { _id: { $in: [jti, familyRevocationId(family)] } };
-      return (await run(() => revoked.findOne(filter, { projection: { _id: 1 } }))) !== null;
+    async isAccessTokenRevoked(id) {
+      return (await run(() => revoked.findOne({ _id: id }, { projection: { _id: 1 } }))) !== null;
     },
     async saveRefreshToken(record) {
       await run(() =>

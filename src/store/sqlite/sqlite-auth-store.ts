@@ -1,6 +1,6 @@
 // Auth state in the SQLite file: revocations, refresh-token chains, login failure counters, signing keys.
 import type Database from 'better-sqlite3';
-import { type AuthStore, familyRevocationId, type RefreshUse, type StoredKey } from '../types.js';
+import type { AuthStore, RefreshUse, StoredKey } from '../types.js';
 
 interface KeyRow {
   kid: string;
@@ -23,15 +23,12 @@ const toKey = (row: KeyRow): StoredKey => ({
 });
 
 export function sqliteAuthStore(db: Database.Database): AuthStore {
-  // Revoked again later (a family: logout, then reuse), the revocation lasts until the later expiry.
+  // Revoked again later (a login: logout, then reuse), the revocation lasts until the later expiry.
   const revoke = db.prepare<[string, number]>(
     'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ' +
       'ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)',
   );
-  // The token and its family in one primary-key lookup (the same id twice when there is no family).
-  const isRevoked = db.prepare<[string, string], { one: number }>(
-    'SELECT 1 AS one FROM revoked_tokens WHERE jti IN (?, ?) LIMIT 1',
-  );
+  const isRevoked = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_tokens WHERE jti = ?');
   const saveRefresh = db.prepare(
     'INSERT INTO refresh_tokens (jti, family, username, user_id, expires_at) ' +
       'VALUES (@jti, @family, @username, @userId, @expiresAt)',
@@ -81,11 +78,8 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     async revokeAccessToken(jti, expiresAt) {
       revoke.run(jti, expiresAt);
     },
-    async revokeAccessFamily(family, expiresAt) {
-      revoke.run(familyRevocationId(family), expiresAt);
-    },
-    async isAccessTokenRevoked(jti, family) {
-      return isRevoked.get(jti, family === undefined ? jti : familyRevocationId(family)) !== undefined;
+    async isAccessTokenRevoked(id) {
+      return isRevoked.get(id) !== undefined;
     },
     async saveRefreshToken(record) {
       saveRefresh.run(record);
