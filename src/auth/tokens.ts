@@ -54,8 +54,8 @@ export interface TokenService {
   verify(token: string, expected: TokenType): Promise<VerifiedToken>;
   /** Until when (epoch ms) a token with these claims can be accepted: its `exp` plus the leeway. */
   acceptedUntil(claims: TokenClaims): number;
-  /** Until when (epoch ms) an access token issued up to now can be accepted. */
-  accessHorizon(): number;
+  /** Until when (epoch ms) any token issued up to now, access or refresh, can be accepted. */
+  horizon(): number;
 }
 
 const invalidToken = (description: string): AppError => jwtError('Invalid token', description);
@@ -193,8 +193,8 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
       return (claims.exp + jwt.leewaySeconds) * 1000;
     },
 
-    accessHorizon() {
-      return now() + (jwt.expirationSeconds + jwt.leewaySeconds) * 1000;
+    horizon() {
+      return now() + (Math.max(jwt.expirationSeconds, jwt.refreshExpirationSeconds) + jwt.leewaySeconds) * 1000;
     },
   };
 }

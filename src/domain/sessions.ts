@@ -27,8 +27,8 @@ export const isDisabled = (user: WithExtra): boolean => user.extra?.disabled ===
 const familyRevocationId = (family: string): string => `fam:${family}`;
 
 /**
- * What revokes this access token: its login when it has one, since logout and reuse end whole logins, so the
- * check on every request stays one primary-key lookup; otherwise (the original app's tokens) the token itself.
+ * What revokes this token: its login when it has one, since logout and reuse end whole logins, so the check
+ * on every request stays one primary-key lookup; otherwise (the original app's tokens) the token itself.
  */
 const revocationIdOf = (token: VerifiedToken): string =>
   token.claims.fam === undefined ? token.id : familyRevocationId(token.claims.fam);
@@ -74,13 +74,14 @@ async function userOfLegacyToken(store: Store, { claims }: VerifiedToken): Promi
 
 /**
  * The checks every token gets after its signature: its user (by `sub`, the uid) exists and is enabled, and the
- * token is current: not revoked, nor its login, nor issued before the user's last password change or disable.
+ * token is current: its login (or itself) not revoked, not issued before the user's last password change or
+ * disable.
  */
 export async function userOfToken(store: Store, token: VerifiedToken): Promise<User> {
   const { claims } = token;
   const [user, isRevoked] = await Promise.all([
     claims.sub === undefined ? userOfLegacyToken(store, token) : store.users.findByUid(claims.sub),
-    claims.type === 'refresh' ? Promise.resolve(false) : store.auth.isAccessTokenRevoked(revocationIdOf(token)),
+    store.auth.isAccessTokenRevoked(revocationIdOf(token)),
   ]);
   if (!user) throw userGone();
   if (isRevoked) throw revoked();
@@ -89,11 +90,14 @@ export async function userOfToken(store: Store, token: VerifiedToken): Promise<U
   return user;
 }
 
-/** Ends a login: its refresh chain and every access token issued in it. */
+/**
+ * Ends a login: every access and refresh token issued in it. The revocation outlives the login's refresh
+ * tokens, so a refresh racing the logout cannot carry the login on with a token issued meanwhile.
+ */
 async function revokeFamily(deps: SessionDeps, family: string): Promise<void> {
   await Promise.all([
     deps.store.auth.revokeRefreshFamily(family),
-    deps.store.auth.revokeAccessToken(familyRevocationId(family), deps.tokens.accessHorizon()),
+    deps.store.auth.revokeAccessToken(familyRevocationId(family), deps.tokens.horizon()),
   ]);
 }
 

@@ -205,6 +205,29 @@ describe('logout ends the whole login', () => {
     assert.deepEqual((await day(first.access_token)).body, revoked);
   });
 
+  it('a refresh token issued in a login just after its logout (a refresh racing it) cannot carry the login on', async () => {
+    const { username, first } = await freshUser();
+    assert.equal((await call(`${sut.url}/auth/logout`, 'POST', { token: first.access_token })).status, 204);
+    // What the racing refresh would have left: a fresh, unrevoked record in the logged-out login.
+    const { payload } = decode(first.refresh_token);
+    const [fam, sub] = [payload.fam as string, payload.sub as string];
+    const iat = nowSeconds();
+    const jti = randomUUID();
+    await sut.store.auth.saveRefreshToken({ jti, family: fam, userId: sub, username, expiresAt: (iat + 600) * 1000 });
+    const late = sut.signRaw({
+      exp: iat + 600,
+      iat,
+      nbf: iat,
+      identity: username,
+      sub,
+      jti,
+      type: 'refresh',
+      ver: 0,
+      fam,
+    });
+    assert.deepEqual((await refresh(late)).body, revoked);
+  });
+
   it('when a refresh token is reused, then every access token of that login is refused too', async () => {
     const { first } = await freshUser();
     const rotated = await refresh(first.refresh_token);
