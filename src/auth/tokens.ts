@@ -1,6 +1,6 @@
-// Access and refresh tokens: Flask-JWT's claims (exp, iat, nbf, identity) plus sub, jti, type and ver,
+// Access and refresh tokens: Flask-JWT's claims (exp, iat, nbf, identity) plus sub, jti, type, ver and fam,
 // signed and verified by fast-jwt with the keyring's keys.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createDecoder, createSigner, createVerifier, TokenError } from 'fast-jwt';
 import type { Config } from '../config.js';
 import { type AppError, jwtError } from '../errors.js';
@@ -12,14 +12,17 @@ export interface TokenClaims {
   exp: number;
   iat: number;
   nbf: number;
+  /** The username, for the original's clients; never used to find the user when `sub` is there. */
   identity: string;
-  sub: string;
-  jti: string;
+  /** The user's uid (see User.uid). Absent only in the original app's tokens. */
+  sub?: string;
+  /** Absent only in the original app's tokens. */
+  jti?: string;
   /** `access` or `refresh`; tokens without it (the original's) are access tokens. */
   type?: TokenType;
   /** The user's token version when issued: a password change or disable bumps it, ending older tokens. */
   ver?: number;
-  /** Refresh tokens: the login this chain of rotations belongs to. */
+  /** The login (family) the token belongs to: every access and refresh token of one login and its rotations. */
   fam?: string;
   iss?: string;
   aud?: string;
@@ -27,13 +30,32 @@ export interface TokenClaims {
 
 export interface SignedToken {
   token: string;
+  claims: TokenClaims & { sub: string; jti: string };
+}
+
+export interface VerifiedToken {
   claims: TokenClaims;
+  /**
+   * What the token is revoked by: its `jti`, or for the original app's tokens (which have none) a SHA-256 of
+   * the token itself, so they can be revoked too.
+   */
+  id: string;
+}
+
+/** The user a token is for: its uid goes into `sub`, its username into `identity`. */
+export interface TokenSubject {
+  uid: string;
+  username: string;
 }
 
 export interface TokenService {
-  sign(type: TokenType, username: string, tokenVersion: number, family?: string): SignedToken;
-  /** Verifies signature, key, algorithm, time claims and type; throws the contract's `Invalid token` errors. */
-  verify(token: string, expected: TokenType): Promise<TokenClaims>;
+  sign(type: TokenType, subject: TokenSubject, tokenVersion: number, family: string): SignedToken;
+  /** Verifies signature, key, algorithm, claims and type; throws the contract's `Invalid token` errors. */
+  verify(token: string, expected: TokenType): Promise<VerifiedToken>;
+  /** Until when (epoch ms) a token with these claims can be accepted: its `exp` plus the leeway. */
+  acceptedUntil(claims: TokenClaims): number;
+  /** Until when (epoch ms) any token issued up to now, access or refresh, can be accepted. */
+  horizon(): number;
 }
 
 const invalidToken = (description: string): AppError => jwtError('Invalid token', description);
@@ -122,7 +144,7 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
   }
 
   return {
-    sign(type, username, tokenVersion, family) {
+    sign(type, subject, tokenVersion, family) {
       const key = keyring.signing();
       let sign = signers.get(key.kid ?? '');
       if (!sign) {
@@ -131,16 +153,16 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
       }
       const iat = Math.floor(now() / 1000);
       const lifetime = type === 'access' ? jwt.expirationSeconds : jwt.refreshExpirationSeconds;
-      const claims: TokenClaims = {
+      const claims: SignedToken['claims'] = {
         exp: iat + lifetime,
         iat,
         nbf: iat + (type === 'access' ? jwt.notBeforeSeconds : 0),
-        identity: username,
-        sub: username,
+        identity: subject.username,
+        sub: subject.uid,
         jti: randomUUID(),
         type,
         ver: tokenVersion,
-        ...(family ? { fam: family } : {}),
+        fam: family,
         ...(jwt.issuer ? { iss: jwt.issuer } : {}),
         ...(jwt.audience ? { aud: jwt.audience } : {}),
       };
@@ -162,15 +184,46 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
         if (err instanceof TokenError) throw invalidToken(describe(err));
         throw err;
       }
-      if (typeof claims.identity !== 'string' || claims.identity === '') {
-        throw invalidToken('Token is missing the "identity" claim');
-      }
-      const type = claims.type ?? 'access';
-      if (type !== expected)
-        throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
-      if (claims.ver !== undefined && typeof claims.ver !== 'number')
-        throw invalidToken('The "ver" claim must be a number');
-      return claims as unknown as TokenClaims;
+      checkClaims(claims, expected);
+      const verified = claims as unknown as TokenClaims;
+      return { claims: verified, id: verified.jti ?? legacyTokenId(token) };
+    },
+
+    acceptedUntil(claims) {
+      return (claims.exp + jwt.leewaySeconds) * 1000;
+    },
+
+    horizon() {
+      return now() + (Math.max(jwt.expirationSeconds, jwt.refreshExpirationSeconds) + jwt.leewaySeconds) * 1000;
     },
   };
 }
+
+/** Our claims beside the signature's: anything of the wrong JSON type is refused here, never deeper down. */
+function checkClaims(claims: Record<string, unknown>, expected: TokenType): void {
+  if (typeof claims.identity !== 'string' || claims.identity === '') {
+    throw invalidToken('Token is missing the "identity" claim');
+  }
+  for (const name of ['sub', 'jti', 'fam', 'type'] as const) {
+    const value = claims[name];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw invalidToken(`The "${name}" claim must be a non-empty string`);
+    }
+  }
+  if (claims.ver !== undefined && !(Number.isSafeInteger(claims.ver) && (claims.ver as number) >= 0)) {
+    throw invalidToken('The "ver" claim must be a whole number');
+  }
+  if (typeof claims.iat !== 'number') throw invalidToken('The "iat" claim must be a number');
+  const type = claims.type ?? 'access';
+  if (type !== expected)
+    throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
+  // Refresh tokens are only ever ours: each names its user, its record and its login.
+  if (type === 'refresh') {
+    for (const name of ['sub', 'jti', 'fam'] as const) {
+      if (claims[name] === undefined) throw invalidToken(`Token is missing the "${name}" claim`);
+    }
+  }
+}
+
+/** The revocation id of a token without a `jti` (the original app's): a digest of the whole token. */
+const legacyTokenId = (token: string): string => `sha256:${createHash('sha256').update(token).digest('base64url')}`;

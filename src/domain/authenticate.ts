@@ -1,7 +1,7 @@
-// Logging in and recognising a token's user: the same answer for every credential failure.
+// Logging in: the same answer for every credential failure.
 import type { PasswordHasher } from '../auth/passwords.js';
 import { isPasswordHash } from '../auth/passwords.js';
-import { invalidCredentials, jwtError } from '../errors.js';
+import { invalidCredentials } from '../errors.js';
 import type { Store, User } from '../store/types.js';
 
 export interface AuthenticateDeps {
@@ -25,12 +25,5 @@ export async function authenticate(deps: AuthenticateDeps, username: string, pas
     // Compare-and-set: a password changed meanwhile by someone else is never overwritten with this one.
     if (await deps.store.users.replacePassword(user.username, hashed, user.password)) deps.onUpgrade?.(user.username);
   }
-  return user;
-}
-
-/** The user a verified token names; gone users get the contract's `User does not exist`. */
-export async function userOfToken(store: Store, identity: string): Promise<User> {
-  const user = await store.users.findByUsername(identity);
-  if (!user) throw jwtError('Invalid JWT', 'User does not exist');
   return user;
 }

@@ -1,11 +1,11 @@
 // Loading streams and users from JSON: an array of documents, or mongoexport's one extended-JSON document a line.
 import { BSON } from 'mongodb';
 import { badRequest } from '../errors.js';
-import { STREAM_FIELDS, type Store, type Stream, type User, type UpsertCounts } from '../store/types.js';
+import { type NewUser, STREAM_FIELDS, type Store, type Stream, type UpsertCounts } from '../store/types.js';
 
 export interface ParsedDocuments {
   streams: Stream[];
-  users: User[];
+  users: NewUser[];
 }
 
 export interface ImportReport {
@@ -14,7 +14,8 @@ export interface ImportReport {
 }
 
 const DATETIME = /^\d{8} \d{6}$/;
-const USER_FIELDS = ['id', 'username', 'password'] as const;
+// uid and created_at are dropped: a file never chooses who a user is for tokens, nor how old the account is.
+const USER_FIELDS = ['id', 'username', 'password', 'uid', 'created_at'] as const;
 const MAX_REPORTED_PROBLEMS = 10;
 
 type Doc = Record<string, unknown>;
@@ -38,13 +39,13 @@ function toStream(doc: Doc, where: string): Stream {
   return extra ? { ...stream, extra } : stream;
 }
 
-function toUser(doc: Doc, where: string): User {
+function toUser(doc: Doc, where: string): NewUser {
   const id = typeof doc.id === 'number' ? String(doc.id) : doc.id;
   if (typeof id !== 'string' || id === '') throw new Error(`${where}: "id" must be a string`);
   if (typeof doc.username !== 'string' || doc.username === '') throw new Error(`${where}: "username" must be a string`);
   if (typeof doc.password !== 'string' || doc.password === '') throw new Error(`${where}: "password" must be a string`);
   const extra = extraFields(doc, USER_FIELDS);
-  const user: User = { id, username: doc.username, password: doc.password };
+  const user: NewUser = { id, username: doc.username, password: doc.password };
   return extra ? { ...user, extra } : user;
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { isPasswordHash } from '../auth/passwords.js';
 import { AppError, badRequest } from '../errors.js';
-import type { Store, User } from '../store/types.js';
+import type { NewUser, Store, User } from '../store/types.js';
 import { isDisabled, roleOf } from './sessions.js';
 
 export const MAX_PASSWORD_BYTES = 1024;
@@ -27,7 +27,7 @@ export interface UserSummary {
   password: 'argon2id' | 'plain-text';
 }
 
-const summaryOf = (u: User): UserSummary => ({
+const summaryOf = (u: NewUser): UserSummary => ({
   id: u.id,
   username: u.username,
   role: roleOf(u),
@@ -57,7 +57,7 @@ export async function addUser(
   password: string,
   role: Role = 'user',
 ): Promise<UserSummary> {
-  const user: User = {
+  const user: NewUser = {
     id: randomUUID(),
     username: checkUsername(username),
     password: await deps.hasher.hash(checkNewPassword(password, deps.minPasswordLength)),
@@ -84,8 +84,16 @@ export async function changePassword(deps: UserDeps, username: string, password:
   await deps.store.users.bumpTokenVersion(username);
 }
 
-/** A user changing their own password must know the current one. */
-export async function changeOwnPassword(deps: UserDeps, user: User, current: string, next: string): Promise<void> {
+/** A user changing their own password must know the current one (`undefined`: they did not give it). */
+export async function changeOwnPassword(
+  deps: UserDeps,
+  user: User,
+  current: string | undefined,
+  next: string,
+): Promise<void> {
+  if (current === undefined) {
+    throw badRequest('to change your own password, give current_password too (or use PUT /me/password)');
+  }
   if (!(await deps.hasher.verify(user.password, current))) throw badRequest('the current password is not right');
   await changePassword(deps, user.username, next);
 }

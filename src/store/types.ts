@@ -22,9 +22,22 @@ export interface User {
   username: string;
   /** An Argon2id PHC string, or the original's plain text until the user's first login. */
   password: string;
+  /**
+   * Ours: who the user is, for good. Made when the user is stored (or, for a user stored without one, the
+   * first time the store sees it), never changed and never given to another user. Tokens carry it as `sub`.
+   */
+  uid: string;
+  /** Ours: when the user was stored (epoch ms); absent for users that came from the original's database. */
+  createdAt?: number;
   /** Fields of our own (or unknown ones found in the database), kept beside the contract's. */
   extra?: Record<string, unknown>;
 }
+
+/** A user to store: the store makes its `uid` (and stamps `createdAt`) unless given, as a migration gives them. */
+export type NewUser = Omit<User, 'uid' | 'createdAt'> & { uid?: string; createdAt?: number };
+
+/** Our own user fields, kept out of `extra` (and never set through `updateExtra`). */
+export const OWN_USER_FIELDS = ['uid', 'created_at'] as const;
 
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
 
@@ -60,11 +73,13 @@ export interface StreamStore {
 
 export interface UserStore {
   findByUsername(username: string): Promise<User | null>;
+  /** The user with this `uid`: what a token's `sub` names. */
+  findByUid(uid: string): Promise<User | null>;
   list(): Promise<User[]>;
   /** Throws AppError 409 when the username is taken. */
-  create(user: User): Promise<void>;
+  create(user: NewUser): Promise<void>;
   /** Inserts the user unless one with that username exists; returns whether it inserted. */
-  insertIfAbsent(user: User): Promise<boolean>;
+  insertIfAbsent(user: NewUser): Promise<boolean>;
   /** Replaces the password only if it is still `expected` (compare-and-set); returns whether it did. */
   replacePassword(username: string, password: string, expected?: string): Promise<boolean>;
   remove(username: string): Promise<boolean>;
@@ -79,6 +94,9 @@ export interface UserStore {
 export interface RefreshTokenRecord {
   jti: string;
   family: string;
+  /** The owner's `uid`: a refresh token is honoured only for the user it was issued to. */
+  userId: string;
+  /** The owner's username when issued, for people reading the table; never used for a check. */
   username: string;
   expiresAt: number;
 }
@@ -108,11 +126,19 @@ export interface LoginCounter {
 
 /** Auth state that must hold across instances and restarts. Times are epoch milliseconds. */
 export interface AuthStore {
-  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
-  isAccessTokenRevoked(jti: string): Promise<boolean>;
+  /**
+   * Revokes access tokens by an id the domain chooses (a login's family, or one token's `jti` or digest) until
+   * `expiresAt`; revoked again, the later expiry holds.
+   */
+  revokeAccessToken(id: string, expiresAt: number): Promise<void>;
+  /** Whether that id is revoked: one primary-key lookup, on every protected request. */
+  isAccessTokenRevoked(id: string): Promise<boolean>;
   saveRefreshToken(record: RefreshTokenRecord): Promise<void>;
-  /** Marks a refresh token used, once: the first caller gets `fresh`, every later one `reused`. */
-  useRefreshToken(jti: string): Promise<RefreshUse>;
+  /**
+   * Marks a refresh token of `userId` used, once: the first caller gets `fresh`, every later one `reused`.
+   * A token not on record, or on record for another user, is `unknown`.
+   */
+  useRefreshToken(jti: string, userId: string): Promise<RefreshUse>;
   /** Revokes every refresh token of a family (a login's chain of rotations). */
   revokeRefreshFamily(family: string): Promise<void>;
   familyOf(jti: string): Promise<string | null>;

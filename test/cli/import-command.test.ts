@@ -43,11 +43,10 @@ describe('holodule import', () => {
       assert.deepEqual((await store.streams.findByKey('HL0001_20201210_200000'))?.extra, {
         updated_at: '2020-12-09T12:00:00.000Z',
       });
-      assert.deepEqual(await store.users.findByUsername('user01'), {
-        id: '1',
-        username: 'user01',
-        password: 'password01',
-      });
+      const { uid, createdAt, ...user } = (await store.users.findByUsername('user01'))!;
+      assert.deepEqual(user, { id: '1', username: 'user01', password: 'password01' });
+      assert.match(uid, /^[0-9a-f-]{36}$/, 'a uid of its own');
+      assert.equal(typeof createdAt, 'number', 'created now, for holodule');
     });
   });
 

@@ -15,5 +15,6 @@ if (await testMongo()) {
     await import('./sessions.test.js');
     await import('./keys.test.js');
     await import('./login-throttle.test.js');
+    await import('./identity.test.js');
   });
 }

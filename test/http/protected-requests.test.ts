@@ -233,7 +233,8 @@ describe('JWT_LEEWAY', () => {
   it('when set, then a token expired less than the leeway ago is still accepted, and one beyond it is not', async (t) => {
     const sut = await startTestServer({ JWT_LEEWAY: '120' });
     t.after(() => sut.close());
-    await sut.addUser('user01', 'password01');
+    // The original's tokens name a username: the user must have existed when they were issued.
+    await sut.addUser('user01', 'password01', { createdAt: Date.now() - 3600_000 });
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
     const now = nowSeconds();
     const recent = signRawToken({ exp: now - 60, iat: now - 400, nbf: now - 400, identity: 'user01' }, TEST_SECRET);

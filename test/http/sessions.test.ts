@@ -95,8 +95,8 @@ describe('sessions: refresh, logout and revocation', () => {
   it('keeps revocations in the store, so they hold for every instance and after a restart', async () => {
     const { access_token } = await freshUser();
     await call(`${sut.url}/auth/logout`, 'POST', { token: access_token });
-    const jti = decode(access_token).payload.jti as string;
-    assert.equal(await sut.store.auth.isAccessTokenRevoked(jti), true);
+    const login = decode(access_token).payload.fam as string;
+    assert.equal(await sut.store.auth.isAccessTokenRevoked(`fam:${login}`), true);
   });
 
   it('after the user changes their password, their older tokens are refused and the new password works', async () => {

@@ -57,12 +57,9 @@ function describeMigrate(server: TestMongo): void {
       const report = await migrate(mongodb, sqlite);
 
       assert.deepEqual(report, { users: { added: 1, kept: 0 }, streams: { inserted: 1, updated: 0, unchanged: 0 } });
-      assert.deepEqual(await sqlite.users.findByUsername('user01'), {
-        id: '1',
-        username: 'user01',
-        password: 'password01',
-        extra: { note: 'original' },
-      });
+      const original = await mongodb.users.findByUsername('user01');
+      assert.deepEqual(original?.extra, { note: 'original' });
+      assert.deepEqual(await sqlite.users.findByUsername('user01'), original, 'with its uid and creation time');
       assert.deepEqual(await sqlite.streams.findByKey(stream.key), stream);
     });
 

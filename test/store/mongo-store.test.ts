@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { uidOfDocumentId } from '../../src/store/mongo/documents.js';
 import { MongoDataError } from '../../src/store/mongo/indexes.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { dayQuery } from '../../src/store/mongo/mongo-streams.js';
@@ -89,17 +90,19 @@ function describeMongoSpecifics(server: TestMongo): void {
       assert.deepEqual(Object.keys(doc ?? {}), [...Object.keys(original), 'live_status']);
     });
 
-    it('reads a user of the original as it is and changes only the password field', async (t) => {
+    it('reads a user of the original as it is, adds only its uid, and changes only the password field', async (t) => {
       const { db, name } = await rawDatabase(server, t);
       const original = { _id: new ObjectId(), id: '1', username: 'user01', password: 'password01', note: 'from 2020' };
       await db.collection('users').insertOne(original);
       const sut = await openMongoStore(mongoSettings(server.url, name));
       t.after(() => sut.close());
 
+      const uid = uidOfDocumentId(original._id);
       assert.deepEqual(await sut.users.findByUsername('user01'), {
         id: '1',
         username: 'user01',
         password: 'password01',
+        uid,
         extra: { note: 'from 2020' },
       });
       assert.equal(await sut.users.replacePassword('user01', '$argon2id$v=19$m=19456,t=2,p=1$x$y', 'password01'), true);
@@ -107,7 +110,67 @@ function describeMongoSpecifics(server: TestMongo): void {
       assert.deepEqual(await db.collection('users').findOne({ _id: original._id }), {
         ...original,
         password: '$argon2id$v=19$m=19456,t=2,p=1$x$y',
+        uid,
       });
+    });
+
+    it('gives the original users a uid at start-up, the same whichever of several instances starting at once does it', async (t) => {
+      const { db, name } = await rawDatabase(server, t);
+      const originals = ['user01', 'user02', 'user03'].map((username, i) => ({
+        _id: new ObjectId(),
+        id: String(i + 1),
+        username,
+        password: 'password01',
+      }));
+      await db.collection('users').insertMany(originals);
+
+      const instances = await Promise.all([1, 2, 3].map(() => openMongoStore(mongoSettings(server.url, name))));
+      t.after(() => Promise.all(instances.map((i) => i.close())));
+
+      const stored = await db.collection('users').find({}).sort({ username: 1 }).toArray();
+      assert.deepEqual(
+        stored.map((d) => d.uid),
+        originals.map((o) => uidOfDocumentId(o._id)),
+      );
+      for (const instance of instances) {
+        for (const doc of stored) assert.equal((await instance.users.findByUid(doc.uid))?.username, doc.username);
+      }
+      assert.equal(new Set(stored.map((d) => d.uid)).size, 3);
+      assert.equal(stored.filter((d) => d.created_at !== undefined).length, 0, 'no creation time is made up');
+    });
+
+    it('lets the original app insert users without a uid beside ours, and gives each one on first read', async (t) => {
+      const { db, name } = await rawDatabase(server, t);
+      const [a, b] = await Promise.all([1, 2].map(() => openMongoStore(mongoSettings(server.url, name))));
+      t.after(async () => {
+        await a!.close();
+        await b!.close();
+      });
+      const byHand = [
+        { _id: new ObjectId(), id: '8', username: 'user08', password: 'p' },
+        { _id: new ObjectId(), id: '9', username: 'user09', password: 'p' },
+      ];
+      await db.collection('users').insertMany(byHand, { ordered: true });
+
+      const [fromA, fromB] = await Promise.all([a!.users.findByUsername('user08'), b!.users.findByUsername('user08')]);
+      assert.equal(fromA?.uid, uidOfDocumentId(byHand[0]!._id));
+      assert.equal(fromB?.uid, fromA?.uid);
+      assert.equal((await b!.users.findByUid(fromA!.uid))?.username, 'user08');
+      assert.equal((await db.collection('users').findOne({ username: 'user09' }))?.uid, undefined, 'not read yet');
+    });
+
+    it('only reads a migration source: users without a uid are listed with the one they would get', async (t) => {
+      const { db, name } = await rawDatabase(server, t);
+      const original = { _id: new ObjectId(), id: '1', username: 'user01', password: 'password01' };
+      await db.collection('users').insertOne(original);
+      const sut = await openMongoStore(mongoSettings(server.url, name), { readOnly: true });
+      t.after(() => sut.close());
+
+      assert.deepEqual(
+        (await sut.users.list()).map((u) => u.uid),
+        [uidOfDocumentId(original._id)],
+      );
+      assert.deepEqual(await db.collection('users').findOne({ _id: original._id }), original);
     });
 
     it('writes new users in the original shape: _id, id, username, password, then ours', async (t) => {
@@ -122,8 +185,8 @@ function describeMongoSpecifics(server: TestMongo): void {
       assert.deepEqual(
         docs.map((d) => Object.keys(d)),
         [
-          ['_id', 'id', 'username', 'password', 'role'],
-          ['_id', 'id', 'username', 'password'],
+          ['_id', 'id', 'username', 'password', 'uid', 'created_at', 'role'],
+          ['_id', 'id', 'username', 'password', 'uid', 'created_at'],
         ],
       );
     });
@@ -172,10 +235,11 @@ function describeMongoSpecifics(server: TestMongo): void {
       t.after(() => sut.close());
 
       assert.equal((await sut.users.findByUsername('user01'))?.id, '1');
-      assert.deepEqual(
-        (await db.collection('users').indexes()).map((i) => i.name),
-        ['_id_', 'username_1'],
-      );
+      assert.deepEqual((await db.collection('users').indexes()).map((i) => i.name).sort(), [
+        '_id_',
+        'uid_1',
+        'username_1',
+      ]);
     });
 
     it('refuses to start on duplicate usernames and stream keys, names the documents, and creates no index', async (t) => {

@@ -117,3 +117,42 @@ it('keeps the streams of a day asked again where no caller can change them under
   }, TypeError);
   assert.equal((await sut.streams.findByDay('20201209'))[0]!.extra!.live, true);
 });
+
+it('upgrades a file made before uids: every user gets one of its own, once, and nothing else changes', async (t) => {
+  const dir = makeTempDir();
+  t.after(() => dir.remove());
+  const path = join(dir.path, 'holodule.sqlite');
+  const old = new Database(path);
+  // The users and refresh_tokens tables as the first release made them.
+  old.exec(`
+    CREATE TABLE users (username TEXT PRIMARY KEY NOT NULL, id TEXT NOT NULL, password TEXT NOT NULL, extra TEXT) WITHOUT ROWID;
+    CREATE TABLE refresh_tokens (jti TEXT PRIMARY KEY NOT NULL, family TEXT NOT NULL, username TEXT NOT NULL,
+      expires_at INTEGER NOT NULL, used_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+    INSERT INTO users VALUES ('user01', '1', 'password01', NULL), ('user02', '2', 'password02', '{"role":"admin"}');
+    INSERT INTO refresh_tokens VALUES ('r1', 'f1', 'user01', 9999999999999, NULL, 0);
+  `);
+  old.close();
+
+  const first = new SqliteStore(path);
+  const users = await first.users.list();
+  await first.close();
+  const again = new SqliteStore(path);
+  t.after(() => again.close());
+
+  assert.deepEqual(
+    users.map(({ uid, ...rest }) => rest),
+    [
+      { id: '1', username: 'user01', password: 'password01' },
+      { id: '2', username: 'user02', password: 'password02', extra: { role: 'admin' } },
+    ],
+    'the original fields as they were, and no creation time made up',
+  );
+  assert.equal(new Set(users.map((u) => u.uid)).size, 2);
+  assert.deepEqual(await again.users.list(), users, 'opening again keeps the uids');
+  assert.equal((await again.users.findByUid(users[0]!.uid))?.username, 'user01');
+  assert.equal(
+    await again.auth.useRefreshToken('r1', users[0]!.uid),
+    'unknown',
+    'a record without an owner uid is refused',
+  );
+});

@@ -2,10 +2,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import type { Store } from '../../src/store/types.js';
+import type { Store, User } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
 export type StoreFactory = () => Promise<{ sut: Store; cleanup: () => Promise<void> }>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A found user without the fields the store makes (uid, creation time), after checking they are there. */
+function made(user: User | null): Omit<User, 'uid' | 'createdAt'> | null {
+  if (!user) return user;
+  const { uid, createdAt, ...rest } = user;
+  assert.match(uid, UUID);
+  assert.equal(typeof createdAt, 'number');
+  return rest;
+}
 
 export function describeStoreContract(name: string, fresh: StoreFactory): void {
   describe(`${name} store contract`, () => {
@@ -175,7 +186,7 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
       withStore(async (sut) => {
         await sut.users.create({ id: '2', username: 'user02', password: 'password02' });
         await sut.users.create({ id: '1', username: 'user01', password: 'password01', extra: { role: 'admin' } });
-        assert.deepEqual(await sut.users.findByUsername('user01'), {
+        assert.deepEqual(made(await sut.users.findByUsername('user01')), {
           id: '1',
           username: 'user01',
           password: 'password01',
@@ -216,7 +227,7 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.replacePassword('user01', 'hash1', 'plain'), true);
         assert.equal(await sut.users.replacePassword('user01', 'hash3'), true);
         assert.equal(await sut.users.replacePassword('nobody', 'x'), false);
-        assert.deepEqual(await sut.users.findByUsername('user01'), {
+        assert.deepEqual(made(await sut.users.findByUsername('user01')), {
           id: '1',
           username: 'user01',
           password: 'hash3',
@@ -230,12 +241,58 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.updateExtra('user01', { role: 'admin', disabled: true }), true);
         assert.equal(await sut.users.updateExtra('user01', { disabled: undefined }), true);
         assert.equal(await sut.users.updateExtra('nobody', { role: 'admin' }), false);
-        assert.deepEqual(await sut.users.findByUsername('user01'), {
+        assert.deepEqual(made(await sut.users.findByUsername('user01')), {
           id: '1',
           username: 'user01',
           password: 'p',
           extra: { team: 'gamers', role: 'admin' },
         });
+      }));
+
+    it('gives every new user a uid of its own, finds users by it, and never reuses it for the same name', () =>
+      withStore(async (sut) => {
+        await sut.users.create({ id: '1', username: 'bob', password: 'p' });
+        await sut.users.create({ id: '2', username: 'carol', password: 'p' });
+        const bob = (await sut.users.findByUsername('bob'))!;
+        const carol = (await sut.users.findByUsername('carol'))!;
+        assert.match(bob.uid, UUID);
+        assert.notEqual(bob.uid, carol.uid);
+        assert.equal((await sut.users.findByUid(bob.uid))?.username, 'bob');
+        assert.equal((await sut.users.findByUsername('bob'))?.uid, bob.uid, 'reading again gives the same uid');
+
+        await sut.users.remove('bob');
+        await sut.users.create({ id: '1', username: 'bob', password: 'q' });
+        const again = (await sut.users.findByUsername('bob'))!;
+        assert.notEqual(again.uid, bob.uid, 'a new bob is someone else');
+        assert.equal(await sut.users.findByUid(bob.uid), null);
+        assert.equal(await sut.users.findByUid('no-such-uid'), null);
+      }));
+
+    it('keeps a uid and creation time it is given (a migration), and stamps the creation time otherwise', () =>
+      withStore(async (sut) => {
+        const before = Date.now();
+        const uid = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
+        assert.equal(
+          await sut.users.insertIfAbsent({ id: '1', username: 'moved', password: 'p', uid, createdAt: 5 }),
+          true,
+        );
+        await sut.users.create({ id: '2', username: 'fresh', password: 'p' });
+        const moved = (await sut.users.findByUsername('moved'))!;
+        assert.equal(moved.uid, uid);
+        assert.equal(moved.createdAt, 5);
+        const fresh = (await sut.users.findByUsername('fresh'))!;
+        assert.ok(fresh.createdAt! >= before && fresh.createdAt! <= Date.now());
+      }));
+
+    it('never lets fields of our own be set or shadowed through extra', () =>
+      withStore(async (sut) => {
+        await sut.users.create({ id: '1', username: 'user01', password: 'p', extra: { uid: 'forged', created_at: 1 } });
+        const user = (await sut.users.findByUsername('user01'))!;
+        assert.match(user.uid, UUID);
+        assert.notEqual(user.createdAt, 1);
+        assert.equal(await sut.users.updateExtra('user01', { uid: 'forged', created_at: 1, note: 'kept' }), true);
+        assert.deepEqual(await sut.users.findByUsername('user01'), { ...user, extra: { note: 'kept' } });
+        assert.equal(await sut.users.findByUid('forged'), null);
       }));
 
     it('bumps a token version from nothing, one at a time', () =>
@@ -260,17 +317,45 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.auth.isAccessTokenRevoked('jti-live'), true);
       }));
 
+    it('keeps a revocation revoked again until the later of its expiries', () =>
+      withStore(async (sut) => {
+        const now = Date.now();
+        await sut.auth.revokeAccessToken('fam:f1', now + 60_000);
+        await sut.auth.revokeAccessToken('fam:f1', now - 1000);
+        await sut.auth.pruneExpired(now);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:f1'), true);
+        await sut.auth.revokeAccessToken('fam:f1', now + 120_000);
+        await sut.auth.pruneExpired(now + 90_000);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:f1'), true, 'extended by the later revocation');
+        await sut.auth.pruneExpired(now + 150_000);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:f1'), false, 'pruned after expiry');
+      }));
+
     it('lets a refresh token be used once; later uses are reuse, and a revoked family stays revoked', () =>
       withStore(async (sut) => {
         const expiresAt = Date.now() + 60_000;
-        await sut.auth.saveRefreshToken({ jti: 'r1', family: 'f1', username: 'user01', expiresAt });
-        await sut.auth.saveRefreshToken({ jti: 'r2', family: 'f1', username: 'user01', expiresAt });
-        const uses = await Promise.all([sut.auth.useRefreshToken('r1'), sut.auth.useRefreshToken('r1')]);
+        const record = { family: 'f1', userId: 'u1', username: 'user01', expiresAt };
+        await sut.auth.saveRefreshToken({ jti: 'r1', ...record });
+        await sut.auth.saveRefreshToken({ jti: 'r2', ...record });
+        const uses = await Promise.all([sut.auth.useRefreshToken('r1', 'u1'), sut.auth.useRefreshToken('r1', 'u1')]);
         assert.deepEqual(uses.sort(), ['fresh', 'reused']);
-        assert.equal(await sut.auth.useRefreshToken('nope'), 'unknown');
+        assert.equal(await sut.auth.useRefreshToken('nope', 'u1'), 'unknown');
         assert.equal(await sut.auth.familyOf('r2'), 'f1');
         await sut.auth.revokeRefreshFamily('f1');
-        assert.equal(await sut.auth.useRefreshToken('r2'), 'revoked');
+        assert.equal(await sut.auth.useRefreshToken('r2', 'u1'), 'revoked');
+      }));
+
+    it('honours a refresh token only for the user it was issued to', () =>
+      withStore(async (sut) => {
+        await sut.auth.saveRefreshToken({
+          jti: 'r1',
+          family: 'f1',
+          userId: 'u1',
+          username: 'bob',
+          expiresAt: Date.now() + 60_000,
+        });
+        assert.equal(await sut.auth.useRefreshToken('r1', 'u2'), 'unknown', 'another user (a new bob)');
+        assert.equal(await sut.auth.useRefreshToken('r1', 'u1'), 'fresh', 'untouched by the attempt');
       }));
 
     it('keeps a login counter that changes only when it is still what the caller read', () =>

@@ -24,7 +24,7 @@ export interface TestServer {
   addUser(
     username: string,
     password: string,
-    options?: { plainText?: boolean; role?: 'admin' | 'user' },
+    options?: { plainText?: boolean; role?: 'admin' | 'user'; createdAt?: number },
   ): Promise<void>;
   /** POST /auth and return the access token. */
   login(username: string, password: string): Promise<string>;
@@ -119,6 +119,7 @@ export async function startTestServer(
         username,
         password: options.plainText ? password : await hasher.hash(password),
         ...(options.role ? { extra: { role: options.role } } : {}),
+        ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
       });
     },
     async login(username, password) {

@@ -3,8 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { tokenFromAuthorizationHeader } from '../../auth/authorization-header.js';
-import type { TokenClaims } from '../../auth/tokens.js';
-import { roleOf, userOfClaims } from '../../domain/sessions.js';
+import type { TokenClaims, VerifiedToken } from '../../auth/tokens.js';
+import { roleOf, userOfToken } from '../../domain/sessions.js';
 import { AppError } from '../../errors.js';
 import type { User } from '../../store/types.js';
 
@@ -16,18 +16,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
     claims: TokenClaims | null;
+    /** The verified access token (claims and revocation id), for logout. */
+    token: VerifiedToken | null;
   }
 }
 
 export const requireUserPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
   app.decorateRequest('claims', null);
+  app.decorateRequest('token', null);
 
   async function requireUser(request: FastifyRequest): Promise<void> {
-    const token = tokenFromAuthorizationHeader(request.headers.authorization);
-    const claims = await app.tokens.verify(token, 'access');
-    request.user = await userOfClaims(app.store, claims);
-    request.claims = claims;
+    const verified = await app.tokens.verify(tokenFromAuthorizationHeader(request.headers.authorization), 'access');
+    request.user = await userOfToken(app.store, verified);
+    request.claims = verified.claims;
+    request.token = verified;
   }
 
   app.decorate('requireUser', requireUser);

@@ -69,7 +69,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
     `${path === '/' ? '' : path}/logout`,
     { schema: logoutRouteSchema, onRequest: app.requireUser },
     async (request, reply) => {
-      await logout(app.store, request.claims!);
+      await logout(sessions, request.token!);
       request.log.info({ event: 'auth.logout', username: request.user!.username }, 'logged out');
       return reply.status(204).send(null);
     },

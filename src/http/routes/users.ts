@@ -60,7 +60,13 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/users/:username/password',
     { schema: resetPasswordSchema, onRequest: app.requireAdmin },
     async (request, reply) => {
-      await changePassword(deps(), request.params.username, request.body.password);
+      const { password, current_password } = request.body;
+      // Your own password, even as an admin: a stolen session must not be enough to take the account over.
+      if (request.params.username === request.user!.username) {
+        await changeOwnPassword(deps(), request.user!, current_password, password);
+      } else {
+        await changePassword(deps(), request.params.username, password);
+      }
       audit('user.password_reset', request.user!.username, request.params.username);
       return reply.status(204).send(null);
     },

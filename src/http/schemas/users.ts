@@ -59,8 +59,17 @@ export const updateUserSchema = {
 export const resetPasswordSchema = {
   ...admin,
   summary: "Set a user's password (admin); ends their tokens",
+  description:
+    'An admin setting their own password must also give the current one, as with PUT /me/password ' +
+    '(400 otherwise); for another user it is not asked.',
   params: UserParams,
-  body: Type.Object({ password: Password }, { additionalProperties: false }),
+  body: Type.Object(
+    {
+      password: Password,
+      current_password: Type.Optional({ ...Password, description: 'Your current password: needed for your own' }),
+    },
+    { additionalProperties: false },
+  ),
   response: { 204: Type.Null(), ...errors },
 };
 export const deleteUserSchema = {

@@ -1,8 +1,11 @@
 // Documents in the original's shape <-> our records. Our own fields sit top-level beside the contract's.
-import { ObjectId, type Document } from 'mongodb';
-import { STREAM_FIELDS, type Stream, type User } from '../types.js';
+import { createHash } from 'node:crypto';
+import { BSON, ObjectId, type Document } from 'mongodb';
+import { type NewUser, OWN_USER_FIELDS, STREAM_FIELDS, type Stream, type User } from '../types.js';
 
 export const USER_FIELDS = ['id', 'username', 'password'] as const;
+/** The user fields read as fields of the record, not kept under `extra`: the contract's, then ours. */
+const USER_RECORD_FIELDS: readonly string[] = [...USER_FIELDS, ...OWN_USER_FIELDS];
 
 // The original wrote strings; anything else found there is read as text rather than failing the request.
 const asText = (value: unknown): string =>
@@ -51,18 +54,44 @@ export function newStreamDocument(stream: Stream): Document {
   return { _id: new ObjectId(), ...streamFields(stream) };
 }
 
+/**
+ * The uid of a document stored without one (the original's users, or one inserted by hand later): made from
+ * its `_id`, so every instance that meets the document gives it the same uid, however they race. An `_id`
+ * is never reused, so neither is the uid. Formatted as a UUID (version 8, RFC 9562) like the random ones.
+ */
+export function uidOfDocumentId(id: unknown): string {
+  const digest = createHash('sha256')
+    .update('holodule user uid\0')
+    .update(BSON.serialize({ _id: id }))
+    .digest();
+  digest[6] = (digest[6]! & 0x0f) | 0x80;
+  digest[8] = (digest[8]! & 0x3f) | 0x80;
+  const hex = digest.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A stored user; one without a (string) uid is given the one its `_id` makes (see `uidOfDocumentId`). */
 export function toUser(doc: Document): User {
-  const user: User = { id: asText(doc.id), username: asText(doc.username), password: asText(doc.password) };
-  const extra = splitExtra(doc, USER_FIELDS);
+  const user: User = {
+    id: asText(doc.id),
+    username: asText(doc.username),
+    password: asText(doc.password),
+    uid: typeof doc.uid === 'string' && doc.uid !== '' ? doc.uid : uidOfDocumentId(doc._id),
+  };
+  if (typeof doc.created_at === 'number') user.createdAt = doc.created_at;
+  const extra = splitExtra(doc, USER_RECORD_FIELDS);
   return extra ? { ...user, extra } : user;
 }
 
-export function newUserDocument(user: User): Document {
+/** A new user document: `_id`, the contract's fields in order, then ours (uid, created_at, the rest). */
+export function newUserDocument(user: NewUser, makeUid: () => string): Document {
   return {
     _id: new ObjectId(),
     id: user.id,
     username: user.username,
     password: user.password,
-    ...storableExtra(user.extra, USER_FIELDS),
+    uid: user.uid || makeUid(),
+    created_at: user.createdAt ?? Date.now(),
+    ...storableExtra(user.extra, USER_RECORD_FIELDS),
   };
 }

@@ -9,11 +9,15 @@ interface IndexPlan {
   unique: boolean;
   /** For unique indexes: the field whose values must be distinct. */
   field?: string;
+  /** Documents without the field are left out (so any number of them may lack it). */
+  sparse?: boolean;
 }
 
 // Default index names (`username_1`, …) so an index someone already made by hand is recognised, not doubled.
 export const INDEXES: readonly IndexPlan[] = [
   { collection: 'users', keys: { username: 1 }, unique: true, field: 'username' },
+  // What a token's `sub` names. Sparse: a user the original app (or a person) inserts has none until we meet it.
+  { collection: 'users', keys: { uid: 1 }, unique: true, field: 'uid', sparse: true },
   { collection: 'holodules', keys: { key: 1 }, unique: true, field: 'key' },
   // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
   { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
@@ -44,13 +48,14 @@ interface Duplicate {
   ids: string[];
 }
 
-async function findDuplicates(db: Db, collection: string, field: string): Promise<Duplicate[]> {
+async function findDuplicates(db: Db, collection: string, field: string, sparse: boolean): Promise<Duplicate[]> {
   // $push is not available everywhere (FerretDB), so group for the values, then look up their documents.
   const groups = await db
     .collection(collection)
     .aggregate<{ _id: unknown; count: number }>([
       { $group: { _id: `$${field}`, count: { $sum: 1 } } },
-      { $match: { count: { $gt: 1 } } },
+      // A sparse index leaves out documents without the field: many of them are no duplicate.
+      { $match: sparse ? { count: { $gt: 1 }, _id: { $ne: null } } : { count: { $gt: 1 } } },
       { $sort: { _id: 1 } },
       { $limit: SHOWN_VALUES },
     ])
@@ -104,7 +109,7 @@ export async function ensureIndexes(db: Db, options: { create: boolean } = { cre
   for (const plan of INDEXES) {
     // Once the unique index exists there can be no duplicates: restarts skip the scan of the collection.
     if (plan.unique && plan.field && !(await hasIndex(db, plan))) {
-      duplicates.push(...(await findDuplicates(db, plan.collection, plan.field)));
+      duplicates.push(...(await findDuplicates(db, plan.collection, plan.field, plan.sparse ?? false)));
     }
   }
   if (duplicates.length > 0) throw new MongoDataError(describeDuplicates(db.databaseName, duplicates));
@@ -112,7 +117,9 @@ export async function ensureIndexes(db: Db, options: { create: boolean } = { cre
 
   for (const plan of INDEXES) {
     try {
-      await db.collection(plan.collection).createIndex(plan.keys, plan.unique ? { unique: true } : {});
+      await db
+        .collection(plan.collection)
+        .createIndex(plan.keys, { ...(plan.unique ? { unique: true } : {}), ...(plan.sparse ? { sparse: true } : {}) });
     } catch (err) {
       throw indexError(db, plan, err);
     }

@@ -23,6 +23,8 @@ interface RefreshDoc {
   _id: string;
   family: string;
   username: string;
+  /** The owner's uid; absent on records written before uids existed (those are refused). */
+  user_id?: string;
   expires_at: number;
   used_at: number | null;
   revoked: boolean;
@@ -105,11 +107,12 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
   }
 
   return {
-    async revokeAccessToken(jti, expiresAt) {
-      await run(() => revoked.updateOne({ _id: jti }, { $setOnInsert: { expires_at: expiresAt } }, { upsert: true }));
+    async revokeAccessToken(id, expiresAt) {
+      // $max: revoked again later (a login: logout, then reuse), the revocation lasts until the later expiry.
+      await run(() => revoked.updateOne({ _id: id }, { $max: { expires_at: expiresAt } }, { upsert: true }));
     },
-    async isAccessTokenRevoked(jti) {
-      return (await run(() => revoked.findOne({ _id: jti }, { projection: { _id: 1 } }))) !== null;
+    async isAccessTokenRevoked(id) {
+      return (await run(() => revoked.findOne({ _id: id }, { projection: { _id: 1 } }))) !== null;
     },
     async saveRefreshToken(record) {
       await run(() =>
@@ -117,21 +120,25 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
           _id: record.jti,
           family: record.family,
           username: record.username,
+          user_id: record.userId,
           expires_at: record.expiresAt,
           used_at: null,
           revoked: false,
         }),
       );
     },
-    useRefreshToken(jti) {
+    useRefreshToken(jti, userId) {
       return oneAtATime(`refresh:${jti}`, async (): Promise<RefreshUse> => {
         // The filter makes it a compare-and-set: of two concurrent uses, exactly one matches.
         const used = await run(() =>
-          refresh.updateOne({ _id: jti, used_at: null, revoked: false }, { $set: { used_at: Date.now() } }),
+          refresh.updateOne(
+            { _id: jti, user_id: userId, used_at: null, revoked: false },
+            { $set: { used_at: Date.now() } },
+          ),
         );
         if (used.modifiedCount === 1) return 'fresh';
         const state = await run(() => refresh.findOne({ _id: jti }));
-        if (!state) return 'unknown';
+        if (!state || state.user_id !== userId) return 'unknown';
         return state.revoked ? 'revoked' : 'reused';
       });
     },

@@ -8,7 +8,7 @@ import { mongoConnection, type MongoConnection } from './connection.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
-import { mongoUserStore } from './mongo-users.js';
+import { assignMissingUids, mongoUserStore } from './mongo-users.js';
 import { guarded, isUnavailable } from './unavailable.js';
 
 export class MongoStore implements Store {
@@ -22,9 +22,10 @@ export class MongoStore implements Store {
     private readonly client: MongoClient,
     readonly db: Db,
     private readonly timeoutMs: number,
+    readOnly = false,
   ) {
     this.streams = mongoStreamStore(db.collection('holodules'), timeoutMs);
-    this.users = mongoUserStore(db.collection('users'), timeoutMs);
+    this.users = mongoUserStore(db.collection('users'), timeoutMs, readOnly);
     this.auth = mongoAuthStore(db, timeoutMs);
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
   }
@@ -74,7 +75,8 @@ async function connectOnce(
     const db = client.db(config.database);
     await db.command({ ping: 1 });
     await ensureIndexes(db, { create: !readOnly });
-    return new MongoStore(client, db, config.timeoutMs);
+    if (!readOnly) await assignMissingUids(db.collection('users'));
+    return new MongoStore(client, db, config.timeoutMs, readOnly);
   } catch (err) {
     await client.close().catch(() => undefined);
     // Credentials are not retried: waiting will not make a wrong password right.

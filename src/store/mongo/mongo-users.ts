@@ -1,29 +1,65 @@
 // Users in the original's `users` collection: `{_id, id, username, password}` plus fields of ours.
-import { MongoServerError, type Collection } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import { MongoServerError, type Collection, type Document } from 'mongodb';
 import { conflict } from '../../errors.js';
-import type { UserStore } from '../types.js';
-import { newUserDocument, toUser, USER_FIELDS } from './documents.js';
+import { OWN_USER_FIELDS, type User, type UserStore } from '../types.js';
+import { newUserDocument, toUser, uidOfDocumentId, USER_FIELDS } from './documents.js';
 import { guarded } from './unavailable.js';
 
 const DUPLICATE_KEY = 11000;
 const isDuplicate = (err: unknown): boolean => err instanceof MongoServerError && err.code === DUPLICATE_KEY;
 
-export function mongoUserStore(users: Collection, timeoutMs: number): UserStore {
-  const read = { projection: { _id: 0 }, maxTimeMS: timeoutMs } as const;
+const hasUid = (doc: Document): boolean => typeof doc.uid === 'string' && doc.uid !== '';
+
+/**
+ * Gives every user document without a uid the one its `_id` makes (run at start-up). Each write is a
+ * compare-and-set on the value read, and the value is the same whoever writes it, so instances starting
+ * together, or an older holodule writing beside us, cannot leave a user with two uids.
+ */
+export async function assignMissingUids(users: Collection): Promise<number> {
+  let assigned = 0;
+  for await (const doc of users.find({}, { projection: { _id: 1, uid: 1 } })) {
+    if (!hasUid(doc) && (await storeUid(users, doc))) assigned++;
+  }
+  return assigned;
+}
+
+async function storeUid(users: Collection, doc: Document): Promise<boolean> {
+  const filter = { _id: doc._id, uid: doc.uid === undefined ? { $exists: false } : doc.uid };
+  return (await users.updateOne(filter, { $set: { uid: uidOfDocumentId(doc._id) } })).modifiedCount === 1;
+}
+
+/** `readOnly`: a migration's source, which is never written; users without a uid are read with the one they would get. */
+export function mongoUserStore(users: Collection, timeoutMs: number, readOnly = false): UserStore {
+  const read = { maxTimeMS: timeoutMs } as const;
+  /** A user inserted without a uid since start-up (by hand, or by the original app) gets it on first read. */
+  const withUid = async (doc: Document): Promise<User> => {
+    if (!hasUid(doc) && !readOnly) await storeUid(users, doc);
+    return toUser(doc);
+  };
   return {
     findByUsername(username) {
       return guarded(timeoutMs, async () => {
         const doc = await users.findOne({ username }, read);
+        return doc ? withUid(doc) : null;
+      });
+    },
+    findByUid(uid) {
+      return guarded(timeoutMs, async () => {
+        const doc = await users.findOne({ uid }, read);
         return doc ? toUser(doc) : null;
       });
     },
     list() {
-      return guarded(timeoutMs, async () => (await users.find({}, read).sort({ username: 1 }).toArray()).map(toUser));
+      return guarded(timeoutMs, async () => {
+        const docs = await users.find({}, read).sort({ username: 1 }).toArray();
+        return Promise.all(docs.map(withUid));
+      });
     },
     create(user) {
       return guarded(timeoutMs, async () => {
         try {
-          await users.insertOne(newUserDocument(user));
+          await users.insertOne(newUserDocument(user, randomUUID));
         } catch (err) {
           if (isDuplicate(err)) throw conflict(`user "${user.username}" already exists`);
           throw err;
@@ -34,7 +70,7 @@ export function mongoUserStore(users: Collection, timeoutMs: number): UserStore 
       // insertOne rather than an upsert: update operators would write the new document's fields out of order.
       return guarded(timeoutMs, async () => {
         try {
-          await users.insertOne(newUserDocument(user));
+          await users.insertOne(newUserDocument(user, randomUUID));
           return true;
         } catch (err) {
           if (isDuplicate(err)) return false;
@@ -57,8 +93,8 @@ export function mongoUserStore(users: Collection, timeoutMs: number): UserStore 
       const set: Record<string, unknown> = {};
       const unset: Record<string, ''> = {};
       for (const [field, value] of Object.entries(patch)) {
-        // Never a contract field or _id: those are not "ours" to set through extra.
-        if (field === '_id' || (USER_FIELDS as readonly string[]).includes(field)) continue;
+        // Never a contract field, _id, or the uid and creation time: those are not set through extra.
+        if (field === '_id' || [...USER_FIELDS, ...OWN_USER_FIELDS].includes(field as never)) continue;
         if (value === undefined) unset[field] = '';
         else set[field] = value;
       }

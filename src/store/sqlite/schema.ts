@@ -1,4 +1,7 @@
 // The embedded database's schema. Idempotent: run on every open.
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS holodules (
   key         TEXT PRIMARY KEY NOT NULL,
@@ -14,11 +17,14 @@ CREATE TABLE IF NOT EXISTS holodules (
 CREATE INDEX IF NOT EXISTS holodules_datetime_key ON holodules (datetime, key);
 CREATE INDEX IF NOT EXISTS holodules_video_id ON holodules (video_id);
 
+-- uid and created_at are ours (see upgradeSchema for files made before they existed).
 CREATE TABLE IF NOT EXISTS users (
-  username TEXT PRIMARY KEY NOT NULL,
-  id       TEXT NOT NULL,
-  password TEXT NOT NULL,
-  extra    TEXT
+  username   TEXT PRIMARY KEY NOT NULL,
+  id         TEXT NOT NULL,
+  password   TEXT NOT NULL,
+  extra      TEXT,
+  uid        TEXT,
+  created_at INTEGER
 ) WITHOUT ROWID;
 
 -- expires_at: milliseconds since the epoch, by the clock of the instance that took the lease.
@@ -41,7 +47,8 @@ CREATE TABLE IF NOT EXISTS refresh_tokens (
   username   TEXT NOT NULL,
   expires_at INTEGER NOT NULL,
   used_at    INTEGER,
-  revoked    INTEGER NOT NULL DEFAULT 0
+  revoked    INTEGER NOT NULL DEFAULT 0,
+  user_id    TEXT
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refresh_tokens_family ON refresh_tokens (family);
 CREATE INDEX IF NOT EXISTS refresh_tokens_expires_at ON refresh_tokens (expires_at);
@@ -63,3 +70,38 @@ CREATE TABLE IF NOT EXISTS signing_keys (
   expires_at INTEGER
 ) WITHOUT ROWID;
 `;
+
+/** Columns added since the first release: [table, column, type]. */
+const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
+  ['users', 'uid', 'TEXT'],
+  ['users', 'created_at', 'INTEGER'],
+  ['refresh_tokens', 'user_id', 'TEXT'],
+];
+
+/**
+ * Brings a file made by an older holodule up to SCHEMA_SQL: adds the missing columns, gives every user
+ * without a uid one of its own, and indexes uids as unique. One IMMEDIATE transaction, so two processes
+ * opening the same file at once do it once; a second open finds nothing to do.
+ */
+export function upgradeSchema(db: Database.Database): void {
+  const columnsOf = (table: string): Set<string> =>
+    new Set(
+      db
+        .prepare<[], { name: string }>(`PRAGMA table_info(${table})`)
+        .all()
+        .map((c) => c.name),
+    );
+  const upgrade = db.transaction(() => {
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      if (!columnsOf(table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
+    db.exec('CREATE UNIQUE INDEX IF NOT EXISTS users_uid ON users (uid)');
+    const setUid = db.prepare<[string, string]>('UPDATE users SET uid = ? WHERE username = ? AND uid IS NULL');
+    for (const { username } of db
+      .prepare<[], { username: string }>('SELECT username FROM users WHERE uid IS NULL')
+      .all()) {
+      setUid.run(randomUUID(), username);
+    }
+  });
+  upgrade.immediate();
+}

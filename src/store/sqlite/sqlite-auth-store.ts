@@ -34,19 +34,23 @@ function toCounter(key: string, row: { count: unknown; window_start: unknown; la
 }
 
 export function sqliteAuthStore(db: Database.Database): AuthStore {
+  // Revoked again later (a login: logout, then reuse), the revocation lasts until the later expiry.
   const revoke = db.prepare<[string, number]>(
-    'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT(jti) DO NOTHING',
+    'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ' +
+      'ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)',
   );
   const isRevoked = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_tokens WHERE jti = ?');
   const saveRefresh = db.prepare(
-    'INSERT INTO refresh_tokens (jti, family, username, expires_at) VALUES (@jti, @family, @username, @expiresAt)',
+    'INSERT INTO refresh_tokens (jti, family, username, user_id, expires_at) ' +
+      'VALUES (@jti, @family, @username, @userId, @expiresAt)',
   );
-  const markUsed = db.prepare<[number, string]>(
-    'UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND used_at IS NULL AND revoked = 0',
+  const markUsed = db.prepare<[number, string, string]>(
+    'UPDATE refresh_tokens SET used_at = ? WHERE jti = ? AND user_id = ? AND used_at IS NULL AND revoked = 0',
   );
-  const refreshState = db.prepare<[string], { used_at: number | null; revoked: number; family: string }>(
-    'SELECT used_at, revoked, family FROM refresh_tokens WHERE jti = ?',
-  );
+  const refreshState = db.prepare<
+    [string],
+    { used_at: number | null; revoked: number; family: string; user_id: string | null }
+  >('SELECT used_at, revoked, family, user_id FROM refresh_tokens WHERE jti = ?');
   const revokeFamily = db.prepare<[string]>('UPDATE refresh_tokens SET revoked = 1 WHERE family = ?');
   const counter = db.prepare<[string], { count: unknown; window_start: unknown; last_at: unknown }>(
     'SELECT count, window_start, last_at FROM login_failures WHERE key = ?',
@@ -89,16 +93,16 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     async revokeAccessToken(jti, expiresAt) {
       revoke.run(jti, expiresAt);
     },
-    async isAccessTokenRevoked(jti) {
-      return isRevoked.get(jti) !== undefined;
+    async isAccessTokenRevoked(id) {
+      return isRevoked.get(id) !== undefined;
     },
     async saveRefreshToken(record) {
       saveRefresh.run(record);
     },
-    async useRefreshToken(jti): Promise<RefreshUse> {
-      if (markUsed.run(Date.now(), jti).changes === 1) return 'fresh';
+    async useRefreshToken(jti, userId): Promise<RefreshUse> {
+      if (markUsed.run(Date.now(), jti, userId).changes === 1) return 'fresh';
       const state = refreshState.get(jti);
-      if (!state) return 'unknown';
+      if (!state || state.user_id !== userId) return 'unknown';
       return state.revoked ? 'revoked' : 'reused';
     },
     async revokeRefreshFamily(family) {

@@ -1,23 +1,26 @@
 // The embedded store: one SQLite file (WAL), the contract's fields as columns, our own fields as JSON.
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
-import type {
-  AuthStore,
-  Health,
-  LeaseStore,
-  Store,
-  Stream,
-  StreamStore,
-  UpsertCounts,
-  UpsertOutcome,
-  User,
-  UserStore,
+import {
+  type AuthStore,
+  type Health,
+  type LeaseStore,
+  type NewUser,
+  OWN_USER_FIELDS,
+  type Store,
+  type Stream,
+  type StreamStore,
+  type UpsertCounts,
+  type UpsertOutcome,
+  type User,
+  type UserStore,
 } from '../types.js';
 import { cachedDays } from './day-cache.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
-import { SCHEMA_SQL } from './schema.js';
+import { SCHEMA_SQL, upgradeSchema } from './schema.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
 export const DAY_QUERY_SQL =
@@ -27,7 +30,17 @@ export const DAY_QUERY_SQL =
 /** A row of `holodules`: the contract's fields as columns, ours as JSON. */
 type StreamRow = Omit<Stream, 'extra'> & { extra: string | null };
 
-type UserRow = Omit<User, 'extra'> & { extra: string | null };
+interface UserRow {
+  id: string;
+  username: string;
+  password: string;
+  extra: string | null;
+  /** Null only for a row written by an older holodule since this file was upgraded. */
+  uid: string | null;
+  created_at: number | null;
+}
+
+const USER_COLUMNS = 'id, username, password, extra, uid, created_at';
 
 const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
   json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
@@ -41,10 +54,20 @@ function toStream(row: StreamRow): Stream {
   return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
 }
 
-function toUser(row: UserRow): User {
-  const { extra, ...fields } = row;
-  const parsed = parseExtra(extra);
-  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
+// On every protected request: one object, no copies.
+function toUser(row: UserRow, uid: string): User {
+  const user: User = { id: row.id, username: row.username, password: row.password, uid };
+  if (row.created_at !== null) user.createdAt = row.created_at;
+  const extra = parseExtra(row.extra);
+  if (hasKeys(extra)) user.extra = extra;
+  return user;
+}
+
+/** `extra` without our own fields: those are columns, and one field never lives in two places. */
+function ownExtra(extra: Record<string, unknown> | undefined): Record<string, unknown> {
+  const kept = { ...extra };
+  for (const field of OWN_USER_FIELDS) delete kept[field];
+  return kept;
 }
 
 /** The next string after every string that starts with `prefix` followed by a space or digit. */
@@ -73,6 +96,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA_SQL);
+    upgradeSchema(this.db);
     this.info = { created };
     this.streams = streamStore(this.db);
     this.users = userStore(this.db);
@@ -206,15 +230,18 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
 }
 
 function userStore(db: Database.Database): UserStore {
-  const byName = db.prepare<[string], UserRow>('SELECT id, username, password, extra FROM users WHERE username = ?');
-  const all = db.prepare<[], UserRow>('SELECT id, username, password, extra FROM users ORDER BY username');
+  const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
+  const byUid = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = ?`);
+  const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
   const insert = db.prepare(
-    'INSERT INTO users (id, username, password, extra) VALUES (@id, @username, @password, @extra)',
+    `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @username, @password, @extra, @uid, @created_at)`,
   );
   const insertIgnore = db.prepare(
-    'INSERT INTO users (id, username, password, extra) VALUES (@id, @username, @password, @extra) ' +
+    `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @username, @password, @extra, @uid, @created_at) ` +
       'ON CONFLICT(username) DO NOTHING',
   );
+  const setUid = db.prepare<[string, string]>('UPDATE users SET uid = ? WHERE username = ? AND uid IS NULL');
+  const uidOf = db.prepare<[string], { uid: string | null }>('SELECT uid FROM users WHERE username = ?');
   const setPassword = db.prepare<[string, string]>('UPDATE users SET password = ? WHERE username = ?');
   const setPasswordIf = db.prepare<[string, string, string]>(
     'UPDATE users SET password = ? WHERE username = ? AND password = ?',
@@ -232,20 +259,36 @@ function userStore(db: Database.Database): UserStore {
     return extra;
   });
 
-  const toRow = (user: User) => ({
-    id: user.id,
-    username: user.username,
-    password: user.password,
-    extra: hasKeys(user.extra) ? JSON.stringify(user.extra) : null,
-  });
+  const toRow = (user: NewUser) => {
+    const extra = ownExtra(user.extra);
+    return {
+      id: user.id,
+      username: user.username,
+      password: user.password,
+      extra: hasKeys(extra) ? JSON.stringify(extra) : null,
+      uid: user.uid || randomUUID(),
+      created_at: user.createdAt ?? Date.now(),
+    };
+  };
+
+  /** A row an older holodule wrote after the upgrade has no uid yet: it gets one now (compare-and-set). */
+  const withUid = (row: UserRow): User => {
+    if (row.uid !== null) return toUser(row, row.uid);
+    setUid.run(randomUUID(), row.username);
+    return toUser(row, uidOf.get(row.username)?.uid ?? randomUUID());
+  };
 
   return {
     async findByUsername(username) {
       const row = byName.get(username);
-      return row ? toUser(row) : null;
+      return row ? withUid(row) : null;
+    },
+    async findByUid(uid) {
+      const row = byUid.get(uid);
+      return row ? withUid(row) : null;
     },
     async list() {
-      return all.all().map(toUser);
+      return all.all().map(withUid);
     },
     async create(user) {
       try {
@@ -273,7 +316,7 @@ function userStore(db: Database.Database): UserStore {
     },
     async updateExtra(username, patch) {
       const updated = updateExtra(username, (extra) => {
-        for (const [field, value] of Object.entries(patch)) {
+        for (const [field, value] of Object.entries(ownExtra(patch))) {
           if (value === undefined) delete extra[field];
           else extra[field] = value;
         }
