@@ -9,7 +9,7 @@ import { markDisappeared } from './mark-disappeared.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
 import { fetchScheduleList, type ListedVideo } from './schedule-list-client.js';
 import { fetchSchedulePage } from './schedule-page-client.js';
-import { TalentDirectory, type TalentCode } from './talent-codes.js';
+import { TalentDirectory, type TalentCode } from '../talents/directory.js';
 import { YouTubeClient, type VideoLookup } from './youtube-client.js';
 
 export interface CollectResult {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { FACET_FIELDS } from '../../src/store/mongo/documents.js';
 import { MongoDataError } from '../../src/store/mongo/indexes.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { dayQuery } from '../../src/store/mongo/mongo-streams.js';
@@ -59,11 +60,12 @@ function describeMongoSpecifics(server: TestMongo): void {
         'url',
         'description',
         'live_status',
+        ...FACET_FIELDS,
       ]);
       assert.ok(doc?._id instanceof ObjectId);
     });
 
-    it('keeps unknown fields and field order of an existing document when it updates it', async (t) => {
+    it('keeps unknown fields and field order of an existing document when it updates it (its query fields appended on start)', async (t) => {
       const { db, name } = await rawDatabase(server, t);
       const original = {
         _id: new ObjectId(),
@@ -85,8 +87,14 @@ function describeMongoSpecifics(server: TestMongo): void {
 
       assert.deepEqual(counts, { inserted: 0, updated: 1, unchanged: 0 });
       const doc = await db.collection('holodules').findOne({ _id: original._id });
-      assert.deepEqual(doc, { ...original, title: 'new title', live_status: 'live' });
-      assert.deepEqual(Object.keys(doc ?? {}), [...Object.keys(original), 'live_status']);
+      const facets = {
+        _start_utc: '2020-12-09T14:00:00.000Z',
+        _talent: 'HL0503',
+        _status: 'live',
+        _search: 'new title\n尾丸ポルカ',
+      };
+      assert.deepEqual(doc, { ...original, title: 'new title', ...facets, live_status: 'live' });
+      assert.deepEqual(Object.keys(doc ?? {}), [...Object.keys(original), ...FACET_FIELDS, 'live_status']);
     });
 
     it('reads a user of the original as it is and changes only the password field', async (t) => {

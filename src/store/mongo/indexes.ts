@@ -18,6 +18,10 @@ export const INDEXES: readonly IndexPlan[] = [
   // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
   { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
   { collection: 'holodules', keys: { video_id: 1 }, unique: false },
+  // The v2 queries (mongo-streams.ts streamQuery): a start range in start order, alone or after one equality.
+  { collection: 'holodules', keys: { _start_utc: 1, key: 1 }, unique: false },
+  { collection: 'holodules', keys: { _talent: 1, _start_utc: 1, key: 1 }, unique: false },
+  { collection: 'holodules', keys: { _status: 1, _start_utc: 1, key: 1 }, unique: false },
   // Our own auth collections (their _id is the token id, kid or counter key, unique by itself).
   { collection: AUTH_COLLECTIONS.refresh, keys: { family: 1 }, unique: false },
   { collection: AUTH_COLLECTIONS.refresh, keys: { expires_at: 1 }, unique: false },

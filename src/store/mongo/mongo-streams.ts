@@ -7,8 +7,8 @@ import {
   type Collection,
   type Document,
 } from 'mongodb';
-import type { Stream, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
-import { newStreamDocument, streamFields, toStream } from './documents.js';
+import type { Stream, StreamQuery, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
+import { facetFields, newStreamDocument, streamFields, toStream } from './documents.js';
 import { guarded } from './unavailable.js';
 
 const DAY_SORT = { datetime: -1, key: -1 } as const;
@@ -17,6 +17,40 @@ const DAY_SORT = { datetime: -1, key: -1 } as const;
 export function dayQuery(day: string): { filter: Document; sort: typeof DAY_SORT } {
   // Every datetime of that day is `day` + space + time, and `~` sorts after all of them.
   return { filter: { datetime: { $gte: day, $lt: `${day}~` } }, sort: DAY_SORT };
+}
+
+/** The v2 query, exported so a test can read its plan; the indexes that serve it are in indexes.ts. */
+export function streamQuery(query: StreamQuery): { filter: Document; sort: Document; limit: number } {
+  const all: Document[] = [{ _start_utc: { $gte: query.fromUtc, $lt: query.toUtc } }];
+  if (query.talents !== undefined) all.push({ _talent: { $in: query.talents } });
+  if (query.statuses !== undefined) all.push({ _status: { $in: query.statuses } });
+  if (query.text !== undefined) {
+    const text = { _search: { $regex: escapeRegex(query.text.needle) } };
+    all.push(query.text.talents.length === 0 ? text : { $or: [text, { _talent: { $in: query.text.talents } }] });
+  }
+  const direction = query.order === 'desc' ? -1 : 1;
+  if (query.after !== undefined) {
+    const beyond = query.order === 'desc' ? '$lt' : '$gt';
+    all.push({
+      $or: [
+        { _start_utc: { [beyond]: query.after.start } },
+        { _start_utc: query.after.start, key: { [beyond]: query.after.key } },
+      ],
+    });
+  }
+  return {
+    filter: all.length === 1 ? all[0]! : { $and: all },
+    sort: { _start_utc: direction, key: direction },
+    limit: query.limit,
+  };
+}
+
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Our stream fields plus the facets of the stream as stored after the write (its stored extras merged). */
+function wantedFields(stored: Document, stream: Stream): Document {
+  const fields = streamFields(stream);
+  return { ...fields, ...facetFields(toStream({ ...stored, ...fields })) };
 }
 
 const WITHOUT_ID = { projection: { _id: 0 } } as const;
@@ -78,7 +112,7 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
         operations.push({ insertOne: { document: newStreamDocument(stream) } });
         continue;
       }
-      const changes = changedFields(current, streamFields(stream));
+      const changes = changedFields(current, wantedFields(current, stream));
       // $set keeps every field where it is; only a new field of ours is appended.
       if (Object.keys(changes).length > 0)
         operations.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
@@ -123,7 +157,7 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     await guarded(timeoutMs, () =>
       holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }),
     );
-    const changes = changedFields(old, streamFields(stream));
+    const changes = changedFields(old, wantedFields(old, stream));
     try {
       await guarded(timeoutMs, () =>
         holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }),
@@ -183,6 +217,14 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     count() {
       return guarded(timeoutMs, () => holodules.countDocuments({}, { maxTimeMS: timeoutMs }));
     },
+    query(query) {
+      const { filter, sort, limit } = streamQuery(query);
+      return guarded(timeoutMs, async () =>
+        (await holodules.find(filter, WITHOUT_ID).sort(sort).limit(limit).maxTimeMS(timeoutMs).toArray()).map(
+          toStream,
+        ),
+      );
+    },
     list(after, limit) {
       const filter = after === null ? {} : { key: { $gt: after } };
       return guarded(timeoutMs, async () =>
@@ -192,4 +234,21 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
       );
     },
   };
+}
+
+/** Gives documents written before the facet fields (the original's, or an older holodule's) their facets. */
+export async function addFacetFields(holodules: Collection): Promise<number> {
+  let filled = 0;
+  for (;;) {
+    const batch = await holodules
+      .find({ _status: { $exists: false } })
+      .limit(500)
+      .toArray();
+    if (batch.length === 0) return filled;
+    await holodules.bulkWrite(
+      batch.map((doc) => ({ updateOne: { filter: { _id: doc._id }, update: { $set: facetFields(toStream(doc)) } } })),
+      { ordered: false },
+    );
+    filled += batch.length;
+  }
 }
