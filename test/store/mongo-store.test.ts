@@ -94,7 +94,10 @@ function describeMongoSpecifics(server: TestMongo): void {
         _search: 'new title\n尾丸ポルカ',
       };
       assert.deepEqual(doc, { ...original, title: 'new title', ...facets, live_status: 'live' });
-      assert.deepEqual(Object.keys(doc ?? {}), [...Object.keys(original), ...FACET_FIELDS, 'live_status']);
+      // $set appends new fields in name order (MongoDB 5+): the original's stay first, in their order.
+      const keys = Object.keys(doc ?? {});
+      assert.deepEqual(keys.slice(0, Object.keys(original).length), Object.keys(original));
+      assert.deepEqual(keys.slice(Object.keys(original).length).sort(), [...FACET_FIELDS, 'live_status'].sort());
     });
 
     it('reads a user of the original as it is and changes only the password field', async (t) => {
