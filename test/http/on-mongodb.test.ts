@@ -15,5 +15,7 @@ if (await testMongo()) {
     await import('./sessions.test.js');
     await import('./keys.test.js');
     await import('./login-throttle.test.js');
+    // v2: every query and the talent directory on MongoDB's indexes and fields.
+    await import('./v2-streams.test.js');
   });
 }

@@ -173,7 +173,12 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
       }));
 
     describe('the v2 stream query', () => {
-      const base = { fromUtc: '2020-12-01T00:00:00.000Z', toUtc: '2020-12-31T00:00:00.000Z', order: 'asc', limit: 50 } as const;
+      const base = {
+        fromUtc: '2020-12-01T00:00:00.000Z',
+        toUtc: '2020-12-31T00:00:00.000Z',
+        order: 'asc',
+        limit: 50,
+      } as const;
       // 20201209 230000 Japan time is 14:00 UTC.
       const at = (datetime: string, code: string, extra: Record<string, unknown> = {}, more: Partial<Stream> = {}) =>
         makeStream(datetime, { key: `${code}_${datetime.replace(' ', '_')}`, extra, ...more });
@@ -205,11 +210,15 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         withStore(async (sut) => {
           const live = at('20201209 200000', 'HL0001', { live_status: 'live' });
           const upcoming = at('20201209 210000', 'HL0503', { live_status: 'upcoming' });
-          const gone = at('20201209 220000', 'HL0503', { live_status: 'upcoming', disappeared_at: '2020-12-09T12:00:00Z' });
+          const gone = at('20201209 220000', 'HL0503', {
+            live_status: 'upcoming',
+            disappeared_at: '2020-12-09T12:00:00Z',
+          });
           const ended = at('20201209 230000', 'HL0G02', { live_status: 'completed' });
           const legacy = at('20201210 000000', 'HL0001');
           await sut.streams.upsertMany([live, upcoming, gone, ended, legacy]);
-          const keys = async (q: Partial<StreamQuery>) => (await sut.streams.query({ ...base, ...q })).map((s) => s.key);
+          const keys = async (q: Partial<StreamQuery>) =>
+            (await sut.streams.query({ ...base, ...q })).map((s) => s.key);
 
           assert.deepEqual(await keys({ talents: ['HL0503'] }), [upcoming.key, gone.key]);
           assert.deepEqual(await keys({ talents: ['HL0001', 'HL0G02'] }), [live.key, ended.key, legacy.key]);
@@ -308,7 +317,11 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.deepEqual(await sut.talents.list(), []);
         await sut.talents.update('XX0000BEEF', { seen_name: '新人', seen_avatar: 'https://example.test/a.png' });
         await sut.talents.update('HL0001', { name_en: 'Sora' });
-        const updated = await sut.talents.update('XX0000BEEF', { name: 'Newcomer', group: 'hololive_jp_0', seen_avatar: null });
+        const updated = await sut.talents.update('XX0000BEEF', {
+          name: 'Newcomer',
+          group: 'hololive_jp_0',
+          seen_avatar: null,
+        });
 
         assert.deepEqual(updated, { code: 'XX0000BEEF', seen_name: '新人', name: 'Newcomer', group: 'hololive_jp_0' });
         assert.deepEqual(await sut.talents.list(), [{ code: 'HL0001', name_en: 'Sora' }, updated]);

@@ -220,9 +220,7 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     query(query) {
       const { filter, sort, limit } = streamQuery(query);
       return guarded(timeoutMs, async () =>
-        (await holodules.find(filter, WITHOUT_ID).sort(sort).limit(limit).maxTimeMS(timeoutMs).toArray()).map(
-          toStream,
-        ),
+        (await holodules.find(filter, WITHOUT_ID).sort(sort).limit(limit).maxTimeMS(timeoutMs).toArray()).map(toStream),
       );
     },
     list(after, limit) {

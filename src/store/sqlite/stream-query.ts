@@ -23,7 +23,9 @@ export function streamQuerySql(query: StreamQuery): { sql: string; params: unkno
   }
   if (query.text !== undefined) {
     const { needle, talents } = query.text;
-    where.push(talents.length === 0 ? 'instr(search, ?) > 0' : `(instr(search, ?) > 0 OR talent IN (${list(talents)}))`);
+    where.push(
+      talents.length === 0 ? 'instr(search, ?) > 0' : `(instr(search, ?) > 0 OR talent IN (${list(talents)}))`,
+    );
     params.push(needle, ...talents);
   }
   const direction = query.order === 'desc' ? 'DESC' : 'ASC';

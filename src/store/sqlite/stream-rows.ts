@@ -14,4 +14,3 @@ export function toStream(row: StreamRow): Stream {
   const parsed = parseExtra(extra);
   return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
 }
-
