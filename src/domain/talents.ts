@@ -1,7 +1,7 @@
 // The talent directory over the API and the CLI: groups, talents, one talent with its next and last streams,
 // and an admin's corrections. A correction changes what a code means (name, group...), never the code: stored
 // keys, and the keys of streams still to come, stay as they are.
-import { invalidParameter, notFound } from '../errors.js';
+import { AppError, invalidParameter } from '../errors.js';
 import type { Store, TalentField } from '../store/types.js';
 import { GROUPS, type Talent } from '../talents/directory.js';
 import { type StreamResource, streamResource } from './stream-view.js';
@@ -44,7 +44,8 @@ async function existing(deps: TalentDeps, code: string): Promise<Talent> {
   if (!CODE.test(upper))
     throw invalidParameter('code', `code must be 2 to 16 letters and digits, got "${code.slice(0, 40)}"`);
   const talent = (await deps.talents.current()).talent(upper);
-  if (talent === undefined) throw notFound();
+  if (talent === undefined)
+    throw new AppError(404, 'Not found', `talent ${upper} is not in the directory (GET /api/v2/talents)`);
   return talent;
 }
 

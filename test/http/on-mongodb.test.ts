@@ -17,5 +17,6 @@ if (await testMongo()) {
     await import('./login-throttle.test.js');
     // v2: every query and the talent directory on MongoDB's indexes and fields.
     await import('./v2-streams.test.js');
+    await import('./v2-talents.test.js');
   });
 }
