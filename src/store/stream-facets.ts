@@ -1,7 +1,7 @@
 // What the v2 queries filter and sort on, derived from a stream as stored: its start in UTC, its talent code,
 // its status and a search text. Both stores write these beside the stream on every write (SQLite as columns,
 // MongoDB as fields of ours) so that an index serves each query; they are never read back as the stream.
-import type { Stream, StreamStatus } from './types.js';
+import type { Stream, StreamQuery, StreamStatus } from './types.js';
 
 export interface StreamFacets {
   /** RFC 3339 UTC as `Date.toISOString()` writes it: fixed width, so text order is time order. */
@@ -81,4 +81,17 @@ export function facetsOf(stream: Stream): StreamFacets {
     // One line a name: a needle never matches across two of them.
     search: [stream.title, stream.name, ...names].map(searchForm).join('\n'),
   };
+}
+
+/**
+ * The window narrowed to where the page after the cursor can be, so the index seek starts at the cursor and not at
+ * the window's start however deep the client pages (the row-value comparison then settles ties on start by key).
+ */
+export function seekRange(query: StreamQuery): { from: string; to: string; toInclusive: boolean } {
+  const { fromUtc, toUtc, after } = query;
+  if (after !== undefined && query.order === 'desc' && after.start < toUtc)
+    return { from: fromUtc, to: after.start, toInclusive: true };
+  if (after !== undefined && query.order === 'asc' && after.start > fromUtc)
+    return { from: after.start, to: toUtc, toInclusive: false };
+  return { from: fromUtc, to: toUtc, toInclusive: false };
 }

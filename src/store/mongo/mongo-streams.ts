@@ -8,6 +8,7 @@ import {
   type Document,
 } from 'mongodb';
 import type { Stream, StreamQuery, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
+import { seekRange } from '../stream-facets.js';
 import { facetFields, newStreamDocument, streamFields, toStream } from './documents.js';
 import { guarded } from './unavailable.js';
 
@@ -21,7 +22,8 @@ export function dayQuery(day: string): { filter: Document; sort: typeof DAY_SORT
 
 /** The v2 query, exported so a test can read its plan; the indexes that serve it are in indexes.ts. */
 export function streamQuery(query: StreamQuery): { filter: Document; sort: Document; limit: number } {
-  const all: Document[] = [{ _start_utc: { $gte: query.fromUtc, $lt: query.toUtc } }];
+  const range = seekRange(query);
+  const all: Document[] = [{ _start_utc: { $gte: range.from, [range.toInclusive ? '$lte' : '$lt']: range.to } }];
   if (query.talents !== undefined) all.push({ _talent: { $in: query.talents } });
   if (query.statuses !== undefined) all.push({ _status: { $in: query.statuses } });
   if (query.text !== undefined) {

@@ -1,6 +1,6 @@
 // The v2 stream query in SQL, and the migration that gives an older database its facet columns.
 import type Database from 'better-sqlite3';
-import { facetsOf } from '../stream-facets.js';
+import { facetsOf, seekRange } from '../stream-facets.js';
 import type { StreamQuery } from '../types.js';
 import { FACET_COLUMNS } from './schema.js';
 import { type StreamRow, toStream } from './stream-rows.js';
@@ -11,8 +11,9 @@ const list = (values: readonly string[]): string => values.map(() => '?').join('
 
 /** The statement and its parameters; exported so a test can read its plan for every shape of query. */
 export function streamQuerySql(query: StreamQuery): { sql: string; params: unknown[] } {
-  const where = ['start_utc >= ?', 'start_utc < ?'];
-  const params: unknown[] = [query.fromUtc, query.toUtc];
+  const range = seekRange(query);
+  const where = ['start_utc >= ?', range.toInclusive ? 'start_utc <= ?' : 'start_utc < ?'];
+  const params: unknown[] = [range.from, range.to];
   if (query.talents !== undefined) {
     where.push(query.talents.length === 0 ? '0' : `talent IN (${list(query.talents)})`);
     params.push(...query.talents);
