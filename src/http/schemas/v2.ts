@@ -50,7 +50,17 @@ export const StreamResourceBody = Type.Object({
 });
 
 const security = [{ jwt: [] }];
-const readErrors = { 400: ProblemBody, 401: ProblemBody, 404: ProblemBody, 503: ProblemBody };
+/** Errors are sent as application/problem+json; the OpenAPI document says so. */
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemBody } },
+});
+const readErrors = {
+  400: problem('A parameter cannot be used; `parameter` names it'),
+  401: problem('No valid token (the same rules as v1)'),
+  404: problem('No such resource'),
+  503: problem('The store is unavailable'),
+};
 
 export const StreamQuerystring = Type.Object({
   from: Type.Optional(
@@ -209,5 +219,5 @@ export const updateTalentSchema = {
     },
     { additionalProperties: false },
   ),
-  response: { 200: TalentBody, 403: ProblemBody, ...readErrors },
+  response: { 200: TalentBody, 403: problem('The admin role is needed'), ...readErrors },
 };
