@@ -357,3 +357,40 @@ describe('GET /api/v2/live', () => {
     });
   }
 });
+
+describe('the v2 OpenAPI document', () => {
+  it('describes every v2 route, with an example for every parameter and problem+json errors', async (t) => {
+    const sut = await startTestServer();
+    t.after(() => sut.close());
+    const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: Array<{ name: string; example?: unknown; examples?: unknown }>;
+            responses: Record<string, { content?: Record<string, unknown> }>;
+          }
+        >
+      >;
+    };
+    const routes: Array<[string, string]> = [
+      ['get', '/api/v2/streams'],
+      ['get', '/api/v2/streams/{video_id}'],
+      ['get', '/api/v2/live'],
+      ['get', '/api/v2/groups'],
+      ['get', '/api/v2/talents'],
+      ['get', '/api/v2/talents/{code}'],
+      ['patch', '/api/v2/talents/{code}'],
+    ];
+    for (const [method, path] of routes) {
+      const op = doc.paths[path]?.[method];
+      assert.ok(op, `${method} ${path} is documented`);
+      for (const p of op.parameters ?? [])
+        assert.ok(p.example !== undefined || p.examples !== undefined, `${path} ${p.name} has an example`);
+      assert.ok(op.responses['400']?.content?.['application/problem+json'], `${path} 400 is problem+json`);
+    }
+    const names = (doc.paths['/api/v2/streams']?.get?.parameters ?? []).map((p) => p.name).sort();
+    assert.deepEqual(names, ['cursor', 'from', 'group', 'limit', 'order', 'q', 'status', 'talent', 'to']);
+  });
+});
