@@ -1,7 +1,7 @@
 // The v2 schedule questions: streams by range and filters (paged), one stream, what is live and coming up.
 // Parameters arrive as the client wrote them; each one that cannot be used is a 400 naming it.
 import { invalidParameter, notFound } from '../errors.js';
-import { searchForm, startUtcOf } from '../store/stream-facets.js';
+import { orderStartOf, searchForm } from '../store/stream-facets.js';
 import { STREAM_STATUSES, type Store, type StreamQuery, type StreamStatus } from '../store/types.js';
 import type { TalentDirectory } from '../talents/directory.js';
 import { parseInstant } from './rfc3339.js';
@@ -169,7 +169,7 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
   // The position is in the store's own start form, which the next page's query compares against.
   const next_cursor =
     found.length > pageSize && last !== undefined
-      ? deps.cursors.encode({ start: startUtcOf(last), key: last.key, ...range, filter: digest })
+      ? deps.cursors.encode({ start: orderStartOf(last), key: last.key, ...range, filter: digest })
       : null;
   const items = page.map((s) => streamResource(s, directory));
   return { items, next_cursor };

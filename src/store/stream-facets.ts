@@ -28,6 +28,14 @@ export function startUtcOf(stream: Stream): string {
     const time = Date.parse(stored);
     if (!Number.isNaN(time)) return new Date(time).toISOString();
   }
+  return orderStartOf(stream);
+}
+
+/**
+ * The start the queries order and page by: the contract's `datetime` in UTC (the collector writes `start_utc` from
+ * the same instant). Both stores order by it — MongoDB by `datetime` itself, the original's field.
+ */
+export function orderStartOf(stream: Stream): string {
   const m = CONTRACT_DATETIME.exec(stream.datetime);
   if (!m) return '';
   const [, y, mo, d, h, mi, s] = m.map(Number) as number[];
@@ -75,7 +83,7 @@ export function collaboratorsOf(stream: Stream): StoredCollaborator[] {
 export function facetsOf(stream: Stream): StreamFacets {
   const names = collaboratorsOf(stream).flatMap((c) => (c.name ? [c.name] : []));
   return {
-    start: startUtcOf(stream),
+    start: orderStartOf(stream),
     talent: talentCodeOf(stream.key),
     status: statusOf(stream),
     // One line a name: a needle never matches across two of them.

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import { startUtcOf } from '../../src/store/stream-facets.js';
+import { orderStartOf } from '../../src/store/stream-facets.js';
 import type { Store, Stream, StreamQuery } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
@@ -251,7 +251,7 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
       it('finds text in titles, talent names and collaborator names, whatever its width and case', () =>
         withStore(async (sut) => {
           const fullWidth = at('20201209 200000', 'HL0001', {}, { title: 'ＡＰＥＸ ランク' });
-          const halfWidth = at('20201209 210000', 'HL0503', {}, { title: 'ﾏｲﾝｸﾗﾌﾄ 建築' });
+          const halfWidth = at('20201209 210000', 'HL0503', {}, { title: 'ﾏｲﾝｸﾗﾌﾄ 建築 ｶﾞﾝﾀﾞﾑ　２４時間' });
           const collab = at(
             '20201209 220000',
             'HL0G02',
@@ -264,6 +264,8 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
 
           assert.deepEqual(await keys('apex'), [fullWidth.key]);
           assert.deepEqual(await keys('マインクラフト'), [halfWidth.key]);
+          assert.deepEqual(await keys('ガンダム 24時間'), [halfWidth.key]);
+          assert.deepEqual(await keys('a.e'), [], 'pattern characters are text');
           assert.deepEqual(await keys('獅白'), [collab.key]);
           assert.deepEqual(await keys('大神'), [collab.key]);
           assert.deepEqual(await keys('50%'), []);
@@ -282,10 +284,10 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
               seen.push(...page.map((s) => s.key));
               if (page.length < 3) break;
               const last = page.at(-1)!;
-              after = { start: startUtcOf(last), key: last.key };
+              after = { start: orderStartOf(last), key: last.key };
             }
             const expected = streams
-              .map((s) => [startUtcOf(s), s.key] as const)
+              .map((s) => [orderStartOf(s), s.key] as const)
               .sort((x, y) => (x[0] + x[1]).localeCompare(y[0] + y[1]))
               .map((x) => x[1]);
             assert.deepEqual(seen, order === 'asc' ? expected : expected.reverse(), order);

@@ -1,11 +1,6 @@
 // Documents in the original's shape <-> our records. Our own fields sit top-level beside the contract's.
 import { ObjectId, type Document } from 'mongodb';
-import { facetsOf } from '../stream-facets.js';
 import { STREAM_FIELDS, type Stream, type User } from '../types.js';
-
-/** Fields of ours derived from the stream for the v2 queries (stream-facets.ts): written on every write, never read back. */
-export const FACET_FIELDS = ['_start_utc', '_talent', '_status', '_search'] as const;
-const HIDDEN_STREAM_FIELDS: readonly string[] = [...STREAM_FIELDS, ...FACET_FIELDS];
 
 export const USER_FIELDS = ['id', 'username', 'password'] as const;
 
@@ -40,7 +35,7 @@ export function toStream(doc: Document): Stream {
     url: asText(doc.url),
     description: asText(doc.description),
   };
-  const extra = splitExtra(doc, HIDDEN_STREAM_FIELDS);
+  const extra = splitExtra(doc, STREAM_FIELDS);
   return extra ? { ...stream, extra } : stream;
 }
 
@@ -48,18 +43,12 @@ export function toStream(doc: Document): Stream {
 export function streamFields(stream: Stream): Document {
   const doc: Document = {};
   for (const field of STREAM_FIELDS) doc[field] = stream[field];
-  return { ...doc, ...storableExtra(stream.extra, HIDDEN_STREAM_FIELDS) };
-}
-
-/** The facet fields of a stream (for an update: of the stream as it will be stored, its extras merged). */
-export function facetFields(stream: Stream): Document {
-  const f = facetsOf(stream);
-  return { _start_utc: f.start, _talent: f.talent, _status: f.status, _search: f.search };
+  return { ...doc, ...storableExtra(stream.extra, STREAM_FIELDS) };
 }
 
 /** A new stream document: `_id` first as the original's were, then the contract's order, then ours. */
 export function newStreamDocument(stream: Stream): Document {
-  return { _id: new ObjectId(), ...streamFields(stream), ...facetFields(stream) };
+  return { _id: new ObjectId(), ...streamFields(stream) };
 }
 
 export function toUser(doc: Document): User {

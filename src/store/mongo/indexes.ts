@@ -15,13 +15,10 @@ interface IndexPlan {
 export const INDEXES: readonly IndexPlan[] = [
   { collection: 'users', keys: { username: 1 }, unique: true, field: 'username' },
   { collection: 'holodules', keys: { key: 1 }, unique: true, field: 'key' },
-  // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
+  // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort; the
+  // v2 queries too (a datetime range in either order), and a talent's streams by the key's prefix on key_1.
   { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
   { collection: 'holodules', keys: { video_id: 1 }, unique: false },
-  // The v2 queries (mongo-streams.ts streamQuery): a start range in start order, alone or after one equality.
-  { collection: 'holodules', keys: { _start_utc: 1, key: 1 }, unique: false },
-  { collection: 'holodules', keys: { _talent: 1, _start_utc: 1, key: 1 }, unique: false },
-  { collection: 'holodules', keys: { _status: 1, _start_utc: 1, key: 1 }, unique: false },
   // Our own auth collections (their _id is the token id, kid or counter key, unique by itself).
   { collection: AUTH_COLLECTIONS.refresh, keys: { family: 1 }, unique: false },
   { collection: AUTH_COLLECTIONS.refresh, keys: { expires_at: 1 }, unique: false },

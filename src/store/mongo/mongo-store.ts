@@ -7,7 +7,7 @@ import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
-import { addFacetFields, mongoStreamStore } from './mongo-streams.js';
+import { mongoStreamStore } from './mongo-streams.js';
 import { mongoTalentStore } from './mongo-talents.js';
 import { mongoUserStore } from './mongo-users.js';
 import { guarded, isUnavailable } from './unavailable.js';
@@ -77,7 +77,6 @@ async function connectOnce(
     const db = client.db(config.database);
     await db.command({ ping: 1 });
     await ensureIndexes(db, { create: !readOnly });
-    if (!readOnly) await addFacetFields(db.collection('holodules'));
     return new MongoStore(client, db, config.timeoutMs);
   } catch (err) {
     await client.close().catch(() => undefined);
