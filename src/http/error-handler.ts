@@ -53,8 +53,12 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
       return new AppError(401, 'Bad Request', 'Invalid credentials', { shape: 'jwt' });
     }
     const field = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-    const parameter = missing ?? (first?.instancePath ? first.instancePath.split('/').at(-1) : err.validationContext);
+    // The parameter at fault (v2 names it): a missing or unexpected property, else the last step of the path.
+    const { missingProperty, additionalProperty } = (first?.params ?? {}) as Record<string, string | undefined>;
+    const parameter =
+      missingProperty ??
+      additionalProperty ??
+      (first?.instancePath ? first.instancePath.split('/').at(-1) : err.validationContext);
     const description =
       isWholeBody && first?.keyword === 'type'
         ? 'The request body must be a JSON object'

@@ -160,7 +160,7 @@ describe('v2 groups and talents', () => {
     await assertProblem(await patch('/api/v2/talents/HL0001', { avatar: 'http://plain' }), 400, 'avatar');
     await assertProblem(await patch('/api/v2/talents/HL0001', { channel_id: 'UC123' }), 400, 'channel_id');
     await assertProblem(await patch('/api/v2/talents/HL0001', { name: 5 }), 400, 'name');
-    await assertProblem(await patch('/api/v2/talents/HL0001', { colour: 'red' }), 400);
+    await assertProblem(await patch('/api/v2/talents/HL0001', { colour: 'red' }), 400, 'colour');
     await assertProblem(await patch('/api/v2/talents/HL0001', {}), 400, 'body');
     const notJson = await call(`${sut.url}/api/v2/talents/HL0001`, 'PATCH', { token: adminToken, body: [] });
     assert.equal(notJson.status, 400);
