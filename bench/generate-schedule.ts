@@ -1,6 +1,6 @@
 // The benchmark's schedule: days of 30–50 streams in the contract's shape, generated from a seed. Day N's
 // streams depend only on the seed and N, so the day the benchmark asks for is identical at 10k and at 1M.
-import { TALENTS } from '../src/collector/talent-codes.js';
+import { TALENTS } from '../src/talents/directory.js';
 import type { Stream } from '../src/store/types.js';
 import { daySeed, pick, seededRandom, type Random } from './seeded-random.js';
 

@@ -66,9 +66,14 @@ export function medianRound(tries: RowResult[]): RowResult {
   return tries.length > 1 ? { ...chosen, roundsRequestsPerSecond: figures } : chosen;
 }
 
-export function addRatios(rows: RowResult[]): void {
+/** Each row's req/s over the ceiling's, or, for a row with a peer of its own (the v2 rows), over that peer's. */
+export function addRatios(rows: RowResult[], peers: Record<string, string> = {}): void {
   const ceiling = rps(byId(rows, 'ceiling'));
-  for (const row of rows) if (row.load) row.ratioToCeiling = ratio(row.load.requestsPerSecond, ceiling);
+  for (const row of rows) {
+    if (!row.load) continue;
+    const peer = peers[row.id];
+    row.ratioToCeiling = ratio(row.load.requestsPerSecond, peer ? rps(byId(rows, peer)) : ceiling);
+  }
 }
 
 function target(
@@ -124,6 +129,34 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
       'holodule-sqlite-uncached ÷ holodule-sqlite-large-uncached',
     ),
     target(
+      'v2 one week vs its peer (req/s ratio)',
+      ratio(rps(byId(rows, 'holodule-v2-week')), rps(byId(rows, 'v2-peer-week'))),
+      '>=',
+      0.5,
+      'holodule-v2-week ÷ v2-peer-week',
+    ),
+    target(
+      'v2 one week, large table vs main (req/s slowdown)',
+      ratio(rps(byId(rows, 'holodule-v2-week')), rps(byId(rows, 'holodule-v2-week-large'))),
+      '<=',
+      1.3,
+      'holodule-v2-week ÷ holodule-v2-week-large',
+    ),
+    target(
+      'v2 talent filter vs its peer (req/s ratio)',
+      ratio(rps(byId(rows, 'holodule-v2-talent')), rps(byId(rows, 'v2-peer-talent'))),
+      '>=',
+      0.5,
+      'holodule-v2-talent ÷ v2-peer-talent',
+    ),
+    target(
+      'v2 live now vs its peer (req/s ratio)',
+      ratio(rps(byId(rows, 'holodule-v2-live')), rps(byId(rows, 'v2-peer-live'))),
+      '>=',
+      0.5,
+      'holodule-v2-live ÷ v2-peer-live',
+    ),
+    target(
       '/healthz p99 under /auth flood vs idle',
       ratio(flooded?.load?.latencyMs.p99 ?? null, idle?.load?.latencyMs.p99 ?? null),
       '<=',
@@ -150,7 +183,7 @@ function pad(cells: string[][]): string {
     .join('\n');
 }
 
-const HEADER = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling'];
+const HEADER = ['row', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'peak RSS MB', '× ceiling (v2: × peer)'];
 
 function cellsOf(rows: RowResult[]): string[][] {
   return rows.map((r) => {

@@ -19,6 +19,7 @@ import {
 } from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
 import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
+import { planV2Rows, V2_ROW_IDS } from './v2-rows.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const size = (n: number) =>
@@ -43,7 +44,7 @@ async function main(options: BenchOptions): Promise<number> {
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const shape: LoadShape = options;
 
-  const useLarge = options.largeStreams > 0 && wanted('holodule-sqlite-large');
+  const useLarge = options.largeStreams > 0 && (wanted('holodule-sqlite-large') || wanted('holodule-v2-week-large'));
   const dayIndex = benchDayIndex(useLarge ? Math.min(options.streams, options.largeStreams) : options.streams);
   const day = dayOf(dayIndex);
   const expectedDay = expectedDayAnswer(options.seed, dayIndex);
@@ -164,7 +165,7 @@ async function main(options: BenchOptions): Promise<number> {
       ),
     );
   }
-  if (useLarge) {
+  if (useLarge && wanted('holodule-sqlite-large')) {
     const row = dayRow(
       'holodule-sqlite-large',
       `holodule GET day, JWT, SQLite ${size(options.largeStreams)}`,
@@ -180,6 +181,44 @@ async function main(options: BenchOptions): Promise<number> {
   for (const { id, streams, file } of uncached.filter((u) => wanted(u.id))) {
     const label = `holodule GET ${rotatingDays} days in turn, SQLite ${size(streams)}`;
     results.set(id, await run(rotatingRow(id, label, holoduleAt(id, file)), streams));
+  }
+
+  // v2: each holodule row beside a peer serving holodule's own answer for the same path from memory.
+  let v2Peers: Record<string, string> = {};
+  if (V2_ROW_IDS.some(wanted)) {
+    try {
+      const plan = await planV2Rows({
+        dayIndex,
+        mainFile,
+        largeFile,
+        runDir,
+        size,
+        streams: options.streams,
+        largeStreams: options.largeStreams,
+        holodule: (name, file) => holoduleAt(name, file),
+        wanted,
+      });
+      v2Peers = plan.peers;
+      for (const row of plan.rows) {
+        const streams = row.id.startsWith('v2-peer')
+          ? null
+          : row.id.endsWith('-large')
+            ? options.largeStreams
+            : options.streams;
+        results.set(row.id, await run(row, streams));
+      }
+    } catch (err) {
+      log(`v2 rows not run: ${err instanceof Error ? err.message : String(err)}`);
+      for (const id of V2_ROW_IDS.filter(wanted))
+        results.set(id, {
+          id,
+          label: id,
+          request: 'v2',
+          streams: null,
+          connections: options.connections,
+          error: String(err),
+        });
+    }
   }
 
   if (options.mongodb && wanted('holodule-mongodb')) {
@@ -237,13 +276,14 @@ async function main(options: BenchOptions): Promise<number> {
     'holodule-sqlite-large',
     'holodule-sqlite-uncached',
     'holodule-sqlite-large-uncached',
+    ...V2_ROW_IDS,
     'holodule-mongodb',
     'auth',
     'healthz-idle',
     'healthz-auth-flood',
   ];
   const rows = order.map((id) => results.get(id)).filter((r): r is RowResult => r !== undefined);
-  addRatios(rows);
+  addRatios(rows, v2Peers);
   const targets = evaluateTargets(rows);
 
   const caveat = options.smoke

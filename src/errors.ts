@@ -12,6 +12,8 @@ export interface AppErrorOptions {
   /** A fault of ours or of a dependency (not of the request): logged at error level. */
   catastrophic?: boolean;
   cause?: unknown;
+  /** The request parameter at fault (v2's problem details name it). */
+  parameter?: string;
 }
 
 export class AppError extends Error {
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly shape: ErrorShape;
   readonly headers: Record<string, string>;
   readonly catastrophic: boolean;
+  readonly parameter: string | undefined;
 
   constructor(status: number, error: string, description?: string, options: AppErrorOptions = {}) {
     super(description ? `${error}: ${description}` : error, { cause: options.cause });
@@ -31,6 +34,7 @@ export class AppError extends Error {
     this.shape = options.shape ?? 'plain';
     this.headers = options.headers ?? {};
     this.catastrophic = options.catastrophic ?? status >= 500;
+    this.parameter = options.parameter;
   }
 
   /** The body a client sees. Only the fields the contract names, in its order. */
@@ -52,6 +56,9 @@ export const jwtError = (error: string, description: string, headers?: Record<st
   new AppError(401, error, description, { shape: 'jwt', ...(headers ? { headers } : {}) });
 
 export const badRequest = (description: string): AppError => new AppError(400, 'Bad request', description);
+/** A request parameter (query, path or body field) that cannot be used; the description says why. */
+export const invalidParameter = (parameter: string, description: string): AppError =>
+  new AppError(400, 'Bad request', description, { parameter });
 export const notFound = (): AppError => new AppError(404, 'Not found');
 export const conflict = (description: string): AppError => new AppError(409, 'Conflict', description);
 export const serviceUnavailable = (cause?: unknown): AppError =>

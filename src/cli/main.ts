@@ -9,6 +9,7 @@ import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
+import { talentsCommand } from './talents-command.js';
 import { UsageError } from './usage-error.js';
 import { userCommand } from './user-command.js';
 
@@ -27,6 +28,9 @@ usage:
   holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
   holodule keys list                list the signing keys in the store
   holodule collect                  read the schedule page(s) (and YouTube) into the store once
+  holodule talents list [--group G]  list the talent directory (group unknown: names it lacks)
+  holodule talents set CODE [--name N] [--name-en N] [--group G] [--avatar URL] [--channel-id ID]
+                                    correct a talent (stored and future streams; keys stay)
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -37,6 +41,7 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate: migrateCommand,
   keys: keysCommand,
   collect: collectCommand,
+  talents: talentsCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

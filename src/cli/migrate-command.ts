@@ -112,7 +112,8 @@ export async function migrateCommand(args: string[]): Promise<void> {
       console.log(
         `migrated ${source.display} -> ${target.display}: ` +
           `users: ${report.users.added} added, ${report.users.kept} already present (kept as they are); ` +
-          `streams: ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged`,
+          `streams: ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged; ` +
+          `talent records: ${report.talents} copied`,
       );
     } finally {
       await targetStore.close();

@@ -1,6 +1,7 @@
 // One schedule card (plus what YouTube, the JSON list and the store already know) → the stream to store.
 // The rule throughout: a source that did not answer changes nothing; only answers replace stored values.
 import { isDeepStrictEqual } from 'node:util';
+import type { StoredCollaborator } from '../store/stream-facets.js';
 import type { Stream } from '../store/types.js';
 import { contractDatetime } from './japan-time.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
@@ -19,6 +20,8 @@ export interface StreamSources {
   existing: Stream | undefined;
   youtube: YouTubeAnswer;
   listed: ListedVideo | undefined;
+  /** The card's collaborators, named where the page, the list or the directory names them. */
+  collaborators: StoredCollaborator[];
 }
 
 /** Timestamps of our own, left out when deciding whether anything changed. */
@@ -45,7 +48,7 @@ export function buildStream(s: StreamSources): Stream {
     live: card.live,
     thumbnail: card.thumbnail,
     talent_icon: card.talentIcon,
-    collaborators: card.collaboratorIcons,
+    collaborators: s.collaborators,
     talent_code_generated: s.codeGenerated,
     source: s.source,
     disappeared_at: null,

@@ -2,14 +2,15 @@
 // Safe to run any number of times: it only upserts, never deletes, and a source that fails changes nothing.
 import type { Logger } from 'pino';
 import type { CollectorConfig } from '../config.js';
-import type { Store, Stream } from '../store/types.js';
+import type { Store, Stream, TalentRecord } from '../store/types.js';
 import { buildStream, isComplete, sameContent, streamKey, type YouTubeAnswer } from './build-stream.js';
 import type { RequestPolicy } from './http-get.js';
 import { markDisappeared } from './mark-disappeared.js';
+import { avatarNames } from './name-collaborators.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
 import { fetchScheduleList, type ListedVideo } from './schedule-list-client.js';
 import { fetchSchedulePage } from './schedule-page-client.js';
-import { TalentDirectory, type TalentCode } from './talent-codes.js';
+import { TalentDirectory, type TalentCode } from '../talents/directory.js';
 import { YouTubeClient, type VideoLookup } from './youtube-client.js';
 
 export interface CollectResult {
@@ -39,6 +40,7 @@ export interface CollectorOptions {
   store: Store;
   config: CollectorConfig;
   log: Logger;
+  /** The directory to use; default: talents.json with the store's records, read at the start of every run. */
   talents?: TalentDirectory;
   now?: () => Date;
 }
@@ -74,7 +76,7 @@ interface Plan {
 export function createCollector(options: CollectorOptions): Collector {
   const { store, config, log } = options;
   const now = options.now ?? (() => new Date());
-  const talents = options.talents ?? new TalentDirectory();
+  let talents = options.talents ?? new TalentDirectory();
   const policy: RequestPolicy = {
     timeoutMs: config.timeoutMs,
     retries: config.retries,
@@ -110,10 +112,14 @@ export function createCollector(options: CollectorOptions): Collector {
       log.warn({ pages: result.pages }, 'no streams read from the schedule; nothing stored or marked');
       return result;
     }
+    // An admin's corrections made since the last run apply to this one.
+    const records = await store.talents.list();
+    if (!options.talents) talents = new TalentDirectory(records);
     const candidates = await withStoredState(pages.cards);
     const lookup = await askYouTube(candidates, signal, onProgress);
     const listed = await readListForTitles(candidates, lookup, signal, onProgress);
     const plan = decide(candidates, lookup, listed, stamp, result);
+    await recordSightings(candidates, listed, records);
 
     onProgress?.({ step: 'store', streams: plan.writes.length + plan.moves.length });
     await apply(plan, result);
@@ -223,6 +229,11 @@ export function createCollector(options: CollectorOptions): Collector {
   ): Plan {
     const plan: Plan = { writes: [], moves: [] };
     const keys = new Map<string, string>();
+    const avatars = avatarNames(
+      candidates.map((c) => c.card),
+      listed,
+      talents,
+    );
     for (const { card, source, code, existing } of candidates) {
       const next = buildStream({
         card,
@@ -232,6 +243,7 @@ export function createCollector(options: CollectorOptions): Collector {
         existing,
         youtube: answerFor(lookup, card.videoId),
         listed: listed.get(card.videoId),
+        collaborators: avatars.collaboratorsOf(card, listed.get(card.videoId)),
       });
       const holder = keys.get(next.key);
       if (holder !== undefined) {
@@ -252,6 +264,34 @@ export function createCollector(options: CollectorOptions): Collector {
       else plan.writes.push(next);
     }
     return plan;
+  }
+
+  /**
+   * Remembers the name and avatar each talent was last shown with: a name the directory lacks is then listed under
+   * the group `unknown` for an admin to fix, and an avatar names that talent when it appears as a collaborator.
+   */
+  async function recordSightings(
+    candidates: Candidate[],
+    listed: Map<string, ListedVideo>,
+    records: TalentRecord[],
+  ): Promise<void> {
+    const seen = new Map<string, { seen_name: string; seen_avatar?: string }>();
+    for (const { card, code } of candidates)
+      seen.set(code.code, { seen_name: card.name, ...(card.talentIcon ? { seen_avatar: card.talentIcon } : {}) });
+    for (const video of listed.values())
+      for (const c of video.collaborators)
+        if (c.name && c.icon && !seen.has(talents.codeFor(c.name).code))
+          seen.set(talents.codeFor(c.name).code, { seen_name: c.name, seen_avatar: c.icon });
+    const stored = new Map(records.map((r) => [r.code, r]));
+    for (const [code, sighting] of seen) {
+      const before = stored.get(code);
+      if (
+        before?.seen_name === sighting.seen_name &&
+        before.seen_avatar === (sighting.seen_avatar ?? before.seen_avatar)
+      )
+        continue;
+      await store.talents.update(code, sighting);
+    }
   }
 
   async function apply(plan: Plan, result: CollectResult): Promise<void> {

@@ -6,6 +6,8 @@ export interface ListedVideo {
   videoId: string;
   title: string;
   name: string;
+  /** The talent's avatar URL ('' when the list gives none). */
+  icon: string;
   live: boolean;
   collaborators: { name: string; icon: string }[];
 }
@@ -37,6 +39,7 @@ export function parseScheduleList(json: unknown): Map<string, ListedVideo> {
         videoId,
         title: str(item.title),
         name: str(talent.name) || str(item.name),
+        icon: str(talent.iconImageUrl),
         live: item.isLive === true,
         collaborators: (Array.isArray(item.collaboTalents) ? item.collaboTalents : [])
           .filter(isObject)

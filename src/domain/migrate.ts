@@ -1,4 +1,4 @@
-// Copying users and streams from one store to another (SQLite <-> MongoDB), idempotent on re-run.
+// Copying users, talent records and streams from one store to another (SQLite <-> MongoDB), idempotent on re-run.
 import type { Store, UpsertCounts } from '../store/types.js';
 
 export interface MigrateProgress {
@@ -9,6 +9,8 @@ export interface MigrateProgress {
 
 export interface MigrateReport {
   users: { added: number; kept: number };
+  /** Talent records (names met, an admin's corrections) copied over the target's. */
+  talents: number;
   streams: UpsertCounts;
 }
 
@@ -25,13 +27,22 @@ export interface MigrateOptions {
  */
 export async function migrate(from: Store, to: Store, options: MigrateOptions = {}): Promise<MigrateReport> {
   const batchSize = options.batchSize ?? 500;
-  const report: MigrateReport = { users: { added: 0, kept: 0 }, streams: { inserted: 0, updated: 0, unchanged: 0 } };
+  const report: MigrateReport = {
+    users: { added: 0, kept: 0 },
+    talents: 0,
+    streams: { inserted: 0, updated: 0, unchanged: 0 },
+  };
 
   const users = await from.users.list();
   for (const [index, user] of users.entries()) {
     if (await to.users.insertIfAbsent(user)) report.users.added++;
     else report.users.kept++;
     options.onProgress?.({ phase: 'users', done: index + 1, total: users.length });
+  }
+
+  for (const { code, ...fields } of await from.talents.list()) {
+    await to.talents.update(code, fields);
+    report.talents++;
   }
 
   const total = await from.streams.count();

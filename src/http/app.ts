@@ -1,5 +1,5 @@
 // Builds the Fastify app: external plugins first, then ours, then routes. server.ts starts it.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -9,15 +9,21 @@ import type { PasswordHasher } from '../auth/passwords.js';
 import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import type { ScheduleDeps } from '../domain/schedule-v2.js';
+import { CursorCodec } from '../domain/stream-cursor.js';
+import { TalentCatalog } from '../domain/talent-catalog.js';
 import type { Store } from '../store/types.js';
-import { handleError } from './error-handler.js';
+import { handleError, handleNotFound } from './error-handler.js';
 import { requireUserPlugin } from './plugins/require-user.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
+import { v2StreamRoutes } from './routes/v2-streams.js';
+import { v2TalentRoutes } from './routes/v2-talents.js';
 import { JwtErrorBody, PlainErrorBody } from './schemas/errors.js';
+import { ProblemBody } from './schemas/v2.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +32,8 @@ declare module 'fastify' {
     passwords: PasswordHasher;
     tokens: TokenService;
     keyring: Keyring;
+    /** What the v2 routes read through: the store, the talent directory, the cursor codec. */
+    schedule: ScheduleDeps;
   }
 }
 
@@ -58,6 +66,16 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   );
 }
 
+/**
+ * The key that makes v2 cursors tamper-evident, the same on every instance that shares the JWT secret. Without
+ * one (keys generated or in the store) the MAC still catches damaged or edited cursors, not a determined forger,
+ * which gains nothing: a cursor only says where the next page of the client's own query starts.
+ */
+const cursorKey = (config: Config): Buffer =>
+  createHash('sha256')
+    .update(`holodule v2 cursor\0${config.jwt.secret ?? ''}`)
+    .digest();
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const loggerOption =
@@ -84,14 +102,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('passwords', deps.passwords);
   app.decorate('tokens', deps.tokens);
   app.decorate('keyring', deps.keyring);
+  app.decorate('schedule', {
+    store: deps.store,
+    talents: new TalentCatalog(deps.store),
+    cursors: new CursorCodec(cursorKey(config)),
+  });
 
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);
+  app.addSchema(ProblemBody);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    request.log.info({ url: request.url }, 'no such route');
-    void reply.status(404).send({ error: 'Not found' });
-  });
+  app.setNotFoundHandler(handleNotFound);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -123,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(userRoutes);
   await app.register(jwksRoutes);
   await app.register(healthRoutes);
+  await app.register(v2StreamRoutes);
+  await app.register(v2TalentRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

@@ -1,6 +1,8 @@
-// The one error handler: AppError and Fastify's own errors become the contract's bodies; nothing internal leaks.
+// The one error handler: AppError and Fastify's own errors become the contract's bodies (v1) or RFC 9457 problem
+// details (v2, chosen by the route prefix); nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorShape } from '../errors.js';
+import { AppError, type ErrorShape, notFound } from '../errors.js';
+import { problemOf, PROBLEM_CONTENT_TYPE } from './problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,13 +53,19 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
       return new AppError(401, 'Bad Request', 'Invalid credentials', { shape: 'jwt' });
     }
     const field = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
+    // The parameter at fault (v2 names it): a missing or unexpected property, else the last step of the path.
+    const { missingProperty, additionalProperty } = (first?.params ?? {}) as Record<string, string | undefined>;
+    const parameter =
+      missingProperty ??
+      additionalProperty ??
+      (first?.instancePath ? first.instancePath.split('/').at(-1) : err.validationContext);
     const description =
       isWholeBody && first?.keyword === 'type'
         ? 'The request body must be a JSON object'
         : (FIELD_HINTS[field] ?? `${field} ${first?.message ?? 'is invalid'}`);
     return shape === 'jwt'
       ? new AppError(400, 'Bad Request', description, { shape })
-      : new AppError(400, 'Bad request', description);
+      : new AppError(400, 'Bad request', description, parameter ? { parameter } : {});
   }
   const status = err.statusCode ?? 500;
   if (status >= 500) return new AppError(500, 'Internal Server Error', undefined, { cause: err });
@@ -73,10 +81,32 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
   return new AppError(status, REASONS[status] ?? 'Bad request', description, { shape });
 }
 
+/** v2 answers errors as problem details; everything else keeps the original's bodies. */
+const isV2 = (request: FastifyRequest): boolean => /^\/api\/v2(?:[/?]|$)/.test(request.url);
+
+function sendProblem(reply: FastifyReply, error: AppError): void {
+  void reply
+    .status(error.status)
+    .headers(error.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problemOf(error)));
+}
+
+/** No such route: the contract's 404, or a problem under /api/v2. */
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  request.log.info({ url: request.url }, 'no such route');
+  if (isV2(request)) sendProblem(reply, notFound());
+  else void reply.status(404).send({ error: 'Not found' });
+}
+
 export function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
   const appError = err instanceof AppError ? err : fromFastifyError(err, request);
   if (appError.status >= 500) {
     request.log.error({ err: appError.cause ?? err }, 'request failed');
+    if (isV2(request)) {
+      sendProblem(reply, appError.status === 503 ? appError : new AppError(500, 'Internal Server Error'));
+      return;
+    }
     const body = appError.status === 503 ? { error: 'Service Unavailable' } : { error: 'Internal Server Error' };
     void reply
       .status(appError.status === 503 ? 503 : 500)
@@ -88,5 +118,9 @@ export function handleError(err: FastifyError | AppError, request: FastifyReques
     { status: appError.status, error: appError.error, description: appError.description },
     'request refused',
   );
+  if (isV2(request)) {
+    sendProblem(reply, appError);
+    return;
+  }
   void reply.status(appError.status).headers(appError.headers).send(appError.body());
 }

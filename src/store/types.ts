@@ -69,6 +69,54 @@ export interface StreamStore {
   count(): Promise<number>;
   /** Every stream, in key order, a page at a time (for migrate/export). */
   list(after: string | null, limit: number): Promise<Stream[]>;
+  /**
+   * The streams that start in [fromUtc, toUtc) and match every filter given, in start order (ties by key),
+   * after the `after` position when paging. Served by an index on both stores (docs/api-v2.md).
+   */
+  query(query: StreamQuery): Promise<Stream[]>;
+}
+
+/** What a v2 client can see of a stream's life: derived from what the collector stored (stream-facets.ts). */
+export const STREAM_STATUSES = ['upcoming', 'live', 'ended', 'missing'] as const;
+export type StreamStatus = (typeof STREAM_STATUSES)[number];
+
+export interface StreamQuery {
+  /** Inclusive, RFC 3339 UTC as `Date.toISOString()` writes it. */
+  fromUtc: string;
+  /** Exclusive, same form. */
+  toUtc: string;
+  /** Talent codes (the first part of the key); absent: any. */
+  talents?: string[];
+  statuses?: StreamStatus[];
+  /** Text already in search form (searchForm()): found in the stored search text, or a stream of one of `talents`. */
+  text?: { needle: string; talents: string[] };
+  order: 'asc' | 'desc';
+  /** The last stream of the previous page: the page starts after it in `order`. */
+  after?: { start: string; key: string };
+  limit: number;
+}
+
+/**
+ * What the collector and an admin know about a talent beyond the talents file: the name and avatar the page
+ * showed last (`seen_*`), and an admin's corrections (the others), which win over the file.
+ */
+export interface TalentRecord {
+  code: string;
+  seen_name?: string;
+  seen_avatar?: string;
+  name?: string;
+  name_en?: string;
+  group?: string;
+  avatar?: string;
+  channel_id?: string;
+}
+
+export type TalentField = Exclude<keyof TalentRecord, 'code'>;
+
+export interface TalentStore {
+  list(): Promise<TalentRecord[]>;
+  /** Sets the given fields of a talent's record, creating it; `null` removes a field. Returns the record. */
+  update(code: string, fields: Partial<Record<TalentField, string | null>>): Promise<TalentRecord>;
 }
 
 export interface UserStore {
@@ -179,6 +227,7 @@ export interface Store {
   readonly users: UserStore;
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
+  readonly talents: TalentStore;
   health(): Promise<Health>;
   close(): Promise<void>;
 }

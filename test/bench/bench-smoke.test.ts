@@ -18,6 +18,13 @@ const ROWS = [
   'holodule-sqlite-large',
   'holodule-sqlite-uncached',
   'holodule-sqlite-large-uncached',
+  'v2-peer-week',
+  'holodule-v2-week',
+  'holodule-v2-week-large',
+  'v2-peer-talent',
+  'holodule-v2-talent',
+  'v2-peer-live',
+  'holodule-v2-live',
   'holodule-mongodb',
   'auth',
   'healthz-idle',
@@ -81,7 +88,7 @@ describe('npm run bench -- --smoke', () => {
       flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0,
       'the /auth flood beside the probe did not run cleanly',
     );
-    assert.equal(report.targets.length, 6);
+    assert.equal(report.targets.length, 10);
     assert.match(run.stdout, /× ceiling/);
     assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');
   });

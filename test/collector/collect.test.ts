@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { STREAM_FIELDS } from '../../src/store/types.js';
 import { startHarness } from '../support/collect-harness.js';
-import { avatar, schedulePage, type DaySpec } from '../support/schedule-fixtures.js';
+import { TalentDirectory } from '../../src/talents/directory.js';
+import { avatar, scheduleList, schedulePage, type DaySpec } from '../support/schedule-fixtures.js';
 
 const days = (): DaySpec[] => [
   { date: '12/08', weekday: '火', cards: [{ videoId: 'aaaaaaaaaa1', time: '21:00', name: '大神ミオ' }] },
@@ -60,7 +61,8 @@ describe('collect: the schedule page into the store', () => {
     assert.equal(extra.start_utc, '2020-12-09T14:00:00.000Z');
     assert.equal(extra.live_status, 'upcoming');
     assert.equal(extra.thumbnail, 'https://img.youtube.com/vi/bbbbbbbbbb2/mqdefault.jpg');
-    assert.deepEqual(extra.collaborators, [avatar('獅白ぼたん')]);
+    // No card of hers on the page and no list: her avatar is all that is known.
+    assert.deepEqual(extra.collaborators, [{ code: null, name: null, avatar: avatar('獅白ぼたん') }]);
     assert.equal(typeof extra.first_seen, 'string');
     assert.equal(extra.first_seen, extra.last_updated);
     assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.extra?.live_status, 'live');
@@ -147,6 +149,100 @@ describe('collect: the schedule page into the store', () => {
     assert.equal(stored?.name, '新人ちゃん');
     assert.equal(stored?.extra?.talent_code_generated, true);
     assert.equal(h.captured.warnings(/talent not in talents\.json/), 1);
+  });
+
+  it('lists a talent missing from talents.json under the group unknown, with the name and avatar the page shows', async (t) => {
+    const h = await startHarness(t, { youtubeKey: false, list: false });
+    const page = schedulePage([
+      { date: '12/09', weekday: '水', cards: [{ videoId: 'newtalent01', time: '19:00', name: '新人ちゃん' }] },
+    ]);
+    h.server.on('/', { body: page });
+
+    await h.sut.collect();
+
+    const code = (await h.store.streams.findByVideoId('newtalent01'))!.key.split('_')[0]!;
+    const directory = new TalentDirectory(await h.store.talents.list());
+    assert.deepEqual(directory.talents('unknown'), [
+      {
+        code,
+        name: '新人ちゃん',
+        name_en: null,
+        group: 'unknown',
+        avatar: avatar('新人ちゃん'),
+        channel_id: null,
+        graduated: false,
+      },
+    ]);
+  });
+
+  it("names a collaborator by the avatar on the collaborator's own card on the page", async (t) => {
+    const h = await startHarness(t, { youtubeKey: false, list: false });
+    const page = schedulePage([
+      {
+        date: '12/09',
+        weekday: '水',
+        cards: [
+          {
+            videoId: 'collab00001',
+            time: '20:00',
+            name: '尾丸ポルカ',
+            collaborators: [avatar('獅白ぼたん'), avatar('誰か')],
+          },
+          { videoId: 'botan000001', time: '22:00', name: '獅白ぼたん' },
+        ],
+      },
+    ]);
+    h.server.on('/', { body: page });
+
+    await h.sut.collect();
+
+    assert.deepEqual((await h.store.streams.findByVideoId('collab00001'))?.extra?.collaborators, [
+      { code: 'HL0501', name: '獅白ぼたん', avatar: avatar('獅白ぼたん') },
+      { code: null, name: null, avatar: avatar('誰か') },
+    ]);
+  });
+
+  it('names collaborators the schedule list names, and an avatar seen on an earlier run', async (t) => {
+    const h = await startHarness(t, { youtubeKey: false });
+    const botanOwnCard = schedulePage([
+      { date: '12/08', weekday: '火', cards: [{ videoId: 'botan000001', time: '22:00', name: '獅白ぼたん' }] },
+    ]);
+    const collab = schedulePage([
+      {
+        date: '12/09',
+        weekday: '水',
+        cards: [
+          {
+            videoId: 'collab00001',
+            time: '20:00',
+            name: '尾丸ポルカ',
+            collaborators: [avatar('獅白ぼたん'), avatar('雪花ラミィ')],
+          },
+        ],
+      },
+    ]);
+    h.server.on('/', { body: botanOwnCard }, { body: collab });
+    h.server.on('/api/list', {
+      body: JSON.stringify(
+        scheduleList([
+          {
+            videoId: 'collab00001',
+            datetime: '2020/12/09 20:00:00',
+            name: '尾丸ポルカ',
+            title: 'コラボ',
+            collaborators: ['雪花ラミィ'],
+          },
+        ]),
+      ),
+    });
+
+    await h.sut.collect();
+    await h.sut.collect();
+
+    assert.deepEqual((await h.store.streams.findByVideoId('collab00001'))?.extra?.collaborators, [
+      { code: 'HL0501', name: '獅白ぼたん', avatar: avatar('獅白ぼたん') },
+      { code: 'HL0502', name: '雪花ラミィ', avatar: avatar('雪花ラミィ') },
+    ]);
   });
 
   it('puts the streams of a New Year page in the right years', async (t) => {

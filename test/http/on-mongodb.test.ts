@@ -16,5 +16,8 @@ if (await testMongo()) {
     await import('./keys.test.js');
     await import('./login-throttle.test.js');
     await import('./identity.test.js');
+    // v2: every query and the talent directory on MongoDB's indexes and fields.
+    await import('./v2-streams.test.js');
+    await import('./v2-talents.test.js');
   });
 }

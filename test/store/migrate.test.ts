@@ -30,7 +30,7 @@ function describeMigrate(server: TestMongo): void {
       return { sqlite, mongodb };
     }
 
-    it('copies users with their passwords as they are, and every stream, then finds nothing to do on a second run', async (t) => {
+    it('copies users with their passwords as they are, talent records, and every stream, then finds nothing to do on a second run', async (t) => {
       const { sqlite, mongodb } = await stores(t);
       await sqlite.users.create({ id: '1', username: 'user01', password: 'password01' });
       await sqlite.users.create({ id: '2', username: 'admin', password: HASH, extra: { role: 'admin' } });
@@ -38,12 +38,22 @@ function describeMigrate(server: TestMongo): void {
         makeStream(`2020120${i + 1} 230000`, { extra: { live_status: 'upcoming' } }),
       );
       await sqlite.streams.upsertMany(streams);
+      await sqlite.talents.update('XX0000BEEF', { seen_name: '新人', name_en: 'Newcomer' });
 
       const first = await migrate(sqlite, mongodb, { batchSize: 3 });
       const second = await migrate(sqlite, mongodb, { batchSize: 3 });
 
-      assert.deepEqual(first, { users: { added: 2, kept: 0 }, streams: { inserted: 7, updated: 0, unchanged: 0 } });
-      assert.deepEqual(second, { users: { added: 0, kept: 2 }, streams: { inserted: 0, updated: 0, unchanged: 7 } });
+      assert.deepEqual(first, {
+        users: { added: 2, kept: 0 },
+        talents: 1,
+        streams: { inserted: 7, updated: 0, unchanged: 0 },
+      });
+      assert.deepEqual(second, {
+        users: { added: 0, kept: 2 },
+        talents: 1,
+        streams: { inserted: 0, updated: 0, unchanged: 7 },
+      });
+      assert.deepEqual(await mongodb.talents.list(), await sqlite.talents.list());
       assert.deepEqual(await mongodb.users.list(), await sqlite.users.list());
       for (const stream of streams) assert.deepEqual(await mongodb.streams.findByKey(stream.key), stream);
     });
@@ -56,7 +66,11 @@ function describeMigrate(server: TestMongo): void {
 
       const report = await migrate(mongodb, sqlite);
 
-      assert.deepEqual(report, { users: { added: 1, kept: 0 }, streams: { inserted: 1, updated: 0, unchanged: 0 } });
+      assert.deepEqual(report, {
+        users: { added: 1, kept: 0 },
+        talents: 0,
+        streams: { inserted: 1, updated: 0, unchanged: 0 },
+      });
       const original = await mongodb.users.findByUsername('user01');
       assert.deepEqual(original?.extra, { note: 'original' });
       assert.deepEqual(await sqlite.users.findByUsername('user01'), original, 'with its uid and creation time');

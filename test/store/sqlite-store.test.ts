@@ -156,3 +156,44 @@ it('upgrades a file made before uids: every user gets one of its own, once, and 
     'a record without an owner uid is refused',
   );
 });
+
+it('gives a database made before v2 its query columns on open, filled for every stream', async (t) => {
+  const dir = makeTempDir();
+  const path = join(dir.path, 'holodule.sqlite');
+  t.after(() => dir.remove());
+  const old = new Database(path);
+  old.exec(
+    'CREATE TABLE holodules (key TEXT PRIMARY KEY NOT NULL, video_id TEXT NOT NULL, datetime TEXT NOT NULL, ' +
+      'name TEXT NOT NULL, title TEXT NOT NULL, url TEXT NOT NULL, description TEXT NOT NULL, extra TEXT) WITHOUT ROWID',
+  );
+  old
+    .prepare('INSERT INTO holodules VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(
+      'HL0503_20201209_230000',
+      'yEttl2nfhsQ',
+      '20201209 230000',
+      '尾丸ポルカ',
+      'ＡＰＥＸ',
+      'u',
+      'd',
+      '{"live_status":"live"}',
+    );
+  old.close();
+
+  const sut = new SqliteStore(path);
+  t.after(() => sut.close());
+  const found = await sut.streams.query({
+    fromUtc: '2020-12-09T14:00:00.000Z',
+    toUtc: '2020-12-09T14:00:01.000Z',
+    statuses: ['live'],
+    talents: ['HL0503'],
+    text: { needle: 'apex', talents: [] },
+    order: 'asc',
+    limit: 10,
+  });
+
+  assert.deepEqual(
+    found.map((s) => s.key),
+    ['HL0503_20201209_230000'],
+  );
+});

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
-import type { Store, User } from '../../src/store/types.js';
+import { orderStartOf } from '../../src/store/stream-facets.js';
+import type { Store, Stream, StreamQuery, User } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
 export type StoreFactory = () => Promise<{ sut: Store; cleanup: () => Promise<void> }>;
@@ -180,6 +181,163 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           [...first, ...rest].map((s) => s.key),
           streams.map((s) => s.key).sort(),
         );
+      }));
+
+    describe('the v2 stream query', () => {
+      const base = {
+        fromUtc: '2020-12-01T00:00:00.000Z',
+        toUtc: '2020-12-31T00:00:00.000Z',
+        order: 'asc',
+        limit: 50,
+      } as const;
+      // 20201209 230000 Japan time is 14:00 UTC.
+      const at = (datetime: string, code: string, extra: Record<string, unknown> = {}, more: Partial<Stream> = {}) =>
+        makeStream(datetime, { key: `${code}_${datetime.replace(' ', '_')}`, extra, ...more });
+
+      it('finds the streams that start in [from, to), in start order with ties by key, or the reverse', () =>
+        withStore(async (sut) => {
+          const a = at('20201209 230000', 'HL0503', { start_utc: '2020-12-09T14:00:00.000Z' });
+          const b = at('20201209 230000', 'HL0001', { start_utc: '2020-12-09T14:00:00.000Z' });
+          const legacy = at('20201210 090000', 'HL0G02');
+          const before = at('20201201 085959', 'HL0001');
+          const atTo = at('20201231 090000', 'HL0001');
+          await sut.streams.upsertMany([a, legacy, b, before, atTo]);
+
+          const asc = await sut.streams.query({ ...base });
+          const desc = await sut.streams.query({ ...base, order: 'desc' });
+
+          assert.deepEqual(
+            asc.map((s) => s.key),
+            [b.key, a.key, legacy.key],
+          );
+          assert.deepEqual(
+            desc.map((s) => s.key),
+            [legacy.key, a.key, b.key],
+          );
+          assert.deepEqual(asc[1], a, 'the stream comes back as stored, without the fields the query uses');
+        }));
+
+      it('filters by talent codes and by status, derived from what the collector stored', () =>
+        withStore(async (sut) => {
+          const live = at('20201209 200000', 'HL0001', { live_status: 'live' });
+          const upcoming = at('20201209 210000', 'HL0503', { live_status: 'upcoming' });
+          const gone = at('20201209 220000', 'HL0503', {
+            live_status: 'upcoming',
+            disappeared_at: '2020-12-09T12:00:00Z',
+          });
+          const ended = at('20201209 230000', 'HL0G02', { live_status: 'completed' });
+          const legacy = at('20201210 000000', 'HL0001');
+          await sut.streams.upsertMany([live, upcoming, gone, ended, legacy]);
+          const keys = async (q: Partial<StreamQuery>) =>
+            (await sut.streams.query({ ...base, ...q })).map((s) => s.key);
+
+          assert.deepEqual(await keys({ talents: ['HL0503'] }), [upcoming.key, gone.key]);
+          assert.deepEqual(await keys({ talents: ['HL0001', 'HL0G02'] }), [live.key, ended.key, legacy.key]);
+          assert.deepEqual(await keys({ statuses: ['live'] }), [live.key]);
+          assert.deepEqual(await keys({ statuses: ['missing'] }), [gone.key]);
+          assert.deepEqual(await keys({ statuses: ['ended'] }), [ended.key, legacy.key]);
+          assert.deepEqual(await keys({ statuses: ['upcoming'], talents: ['HL0503'] }), [upcoming.key]);
+          assert.deepEqual(await keys({ talents: [] }), []);
+        }));
+
+      it('keeps the status in step with later writes: marked gone, then seen again', () =>
+        withStore(async (sut) => {
+          const s = at('20201209 200000', 'HL0001', { live_status: 'upcoming' });
+          await sut.streams.upsertMany([s]);
+          await sut.streams.upsertMany([{ ...s, extra: { disappeared_at: '2020-12-09T10:00:00Z' } }]);
+          const missing = await sut.streams.query({ ...base, statuses: ['missing'] });
+          await sut.streams.upsertMany([{ ...s, extra: { disappeared_at: null, live_status: 'live' } }]);
+          const live = await sut.streams.query({ ...base, statuses: ['live'] });
+
+          assert.deepEqual(
+            missing.map((x) => x.key),
+            [s.key],
+          );
+          assert.deepEqual(
+            live.map((x) => x.key),
+            [s.key],
+          );
+        }));
+
+      it('finds text in titles, talent names and collaborator names, whatever its width and case', () =>
+        withStore(async (sut) => {
+          const fullWidth = at('20201209 200000', 'HL0001', {}, { title: 'ＡＰＥＸ ランク' });
+          const halfWidth = at('20201209 210000', 'HL0503', {}, { title: 'ﾏｲﾝｸﾗﾌﾄ 建築 ｶﾞﾝﾀﾞﾑ　２４時間' });
+          const collab = at(
+            '20201209 220000',
+            'HL0G02',
+            { collaborators: [{ code: 'HL0501', name: '獅白ぼたん', avatar: 'https://example.test/b.png' }] },
+            { title: 'コラボ', name: '大神ミオ' },
+          );
+          await sut.streams.upsertMany([fullWidth, halfWidth, collab]);
+          const keys = async (needle: string, talents: string[] = []) =>
+            (await sut.streams.query({ ...base, text: { needle, talents } })).map((s) => s.key);
+
+          assert.deepEqual(await keys('apex'), [fullWidth.key]);
+          assert.deepEqual(await keys('マインクラフト'), [halfWidth.key]);
+          assert.deepEqual(await keys('ガンダム 24時間'), [halfWidth.key]);
+          assert.deepEqual(await keys('a.e'), [], 'pattern characters are text');
+          assert.deepEqual(await keys('獅白'), [collab.key]);
+          assert.deepEqual(await keys('大神'), [collab.key]);
+          assert.deepEqual(await keys('50%'), []);
+          assert.deepEqual(await keys('nothing', ['HL0503']), [halfWidth.key], 'or a stream of a talent so named');
+        }));
+
+      it('pages after a position in either order, each stream once', () =>
+        withStore(async (sut) => {
+          const streams = Array.from({ length: 7 }, (_, i) => at(`2020120${1 + (i % 3)} 1${i}0000`, `HL000${i}`));
+          await sut.streams.upsertMany(streams);
+          for (const order of ['asc', 'desc'] as const) {
+            const seen: string[] = [];
+            let after: StreamQuery['after'];
+            for (;;) {
+              const page = await sut.streams.query({ ...base, order, limit: 3, ...(after ? { after } : {}) });
+              seen.push(...page.map((s) => s.key));
+              if (page.length < 3) break;
+              const last = page.at(-1)!;
+              after = { start: orderStartOf(last), key: last.key };
+            }
+            const expected = streams
+              .map((s) => [orderStartOf(s), s.key] as const)
+              .sort((x, y) => (x[0] + x[1]).localeCompare(y[0] + y[1]))
+              .map((x) => x[1]);
+            assert.deepEqual(seen, order === 'asc' ? expected : expected.reverse(), order);
+          }
+        }));
+
+      it('moves a rescheduled stream in the query too', () =>
+        withStore(async (sut) => {
+          const before = at('20201209 230000', 'HL0503', { start_utc: '2020-12-09T14:00:00.000Z' });
+          await sut.streams.upsertMany([before]);
+          const after = {
+            ...before,
+            key: 'HL0503_20201220_230000',
+            datetime: '20201220 230000',
+            extra: { start_utc: '2020-12-20T14:00:00.000Z' },
+          };
+          await sut.streams.moveStream(before.key, after);
+
+          const found = await sut.streams.query({ ...base, fromUtc: '2020-12-15T00:00:00.000Z' });
+          assert.deepEqual(
+            found.map((s) => s.key),
+            [after.key],
+          );
+        }));
+    });
+
+    it('keeps talent records: fields set, removed with null, listed by code', () =>
+      withStore(async (sut) => {
+        assert.deepEqual(await sut.talents.list(), []);
+        await sut.talents.update('XX0000BEEF', { seen_name: '新人', seen_avatar: 'https://example.test/a.png' });
+        await sut.talents.update('HL0001', { name_en: 'Sora' });
+        const updated = await sut.talents.update('XX0000BEEF', {
+          name: 'Newcomer',
+          group: 'hololive_jp_0',
+          seen_avatar: null,
+        });
+
+        assert.deepEqual(updated, { code: 'XX0000BEEF', seen_name: '新人', name: 'Newcomer', group: 'hololive_jp_0' });
+        assert.deepEqual(await sut.talents.list(), [{ code: 'HL0001', name_en: 'Sora' }, updated]);
       }));
 
     it('creates, finds, lists and removes users', () =>

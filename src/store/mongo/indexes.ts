@@ -19,7 +19,8 @@ export const INDEXES: readonly IndexPlan[] = [
   // What a token's `sub` names. Sparse: a user the original app (or a person) inserts has none until we meet it.
   { collection: 'users', keys: { uid: 1 }, unique: true, field: 'uid', sparse: true },
   { collection: 'holodules', keys: { key: 1 }, unique: true, field: 'key' },
-  // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort.
+  // The day query: a datetime range sorted datetime desc, key desc, answered from this index without a sort; the
+  // v2 queries too (a datetime range in either order), and a talent's streams by the key's prefix on key_1.
   { collection: 'holodules', keys: { datetime: -1, key: -1 }, unique: false },
   { collection: 'holodules', keys: { video_id: 1 }, unique: false },
   // Our own auth collections (their _id is the token id, kid or counter key, unique by itself).

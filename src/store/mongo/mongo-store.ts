@@ -2,12 +2,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
-import type { AuthStore, Health, LeaseStore, Store, StreamStore, UserStore } from '../types.js';
+import type { AuthStore, Health, LeaseStore, Store, StreamStore, TalentStore, UserStore } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
+import { mongoTalentStore } from './mongo-talents.js';
 import { assignMissingUids, mongoUserStore } from './mongo-users.js';
 import { guarded, isUnavailable } from './unavailable.js';
 
@@ -17,6 +18,7 @@ export class MongoStore implements Store {
   readonly users: UserStore;
   readonly auth: AuthStore;
   readonly leases: LeaseStore;
+  readonly talents: TalentStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -28,6 +30,7 @@ export class MongoStore implements Store {
     this.users = mongoUserStore(db.collection('users'), timeoutMs, readOnly);
     this.auth = mongoAuthStore(db, timeoutMs);
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
+    this.talents = mongoTalentStore(db.collection('talents'), timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -7,8 +7,10 @@ import {
   type Collection,
   type Document,
 } from 'mongodb';
-import type { Stream, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
+import { seekRange } from '../stream-facets.js';
+import type { Stream, StreamQuery, StreamStatus, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
 import { newStreamDocument, streamFields, toStream } from './documents.js';
+import { escapeRegex, textPattern } from './text-pattern.js';
 import { guarded } from './unavailable.js';
 
 const DAY_SORT = { datetime: -1, key: -1 } as const;
@@ -17,6 +19,67 @@ const DAY_SORT = { datetime: -1, key: -1 } as const;
 export function dayQuery(day: string): { filter: Document; sort: typeof DAY_SORT } {
   // Every datetime of that day is `day` + space + time, and `~` sorts after all of them.
   return { filter: { datetime: { $gte: day, $lt: `${day}~` } }, sort: DAY_SORT };
+}
+
+/**
+ * The v2 query on the original's own fields, so the original's documents need no field of ours: the window and
+ * the order on `datetime` (Japan time, fixed width: its order is the start's), the talent by the key's prefix,
+ * the status from `live_status` and `disappeared_at` as stream-facets.ts derives it, the text by a width- and
+ * case-insensitive pattern on the title, the talent name and the collaborators' names. Served by the indexes
+ * `datetime_-1_key_-1` and `key_1`; exported so a test can read its plan.
+ */
+export function streamQuery(query: StreamQuery): { filter: Document; sort: Document; limit: number } {
+  const range = seekRange(query);
+  const all: Document[] = [
+    {
+      datetime: {
+        $gte: japanDatetime(range.from, 'up'),
+        ...(range.toInclusive ? { $lte: japanDatetime(range.to, 'down') } : { $lt: japanDatetime(range.to, 'up') }),
+      },
+    },
+  ];
+  if (query.talents !== undefined) all.push({ key: { $in: query.talents.map(keyPrefix) } });
+  if (query.statuses !== undefined) all.push({ $or: query.statuses.map((s) => STATUS_FILTERS[s]) });
+  if (query.text !== undefined) {
+    const pattern = new RegExp(textPattern(query.text.needle), 'i');
+    all.push({
+      $or: [
+        { title: pattern },
+        { name: pattern },
+        { 'collaborators.name': pattern },
+        ...(query.text.talents.length > 0 ? [{ key: { $in: query.text.talents.map(keyPrefix) } }] : []),
+      ],
+    });
+  }
+  const direction = query.order === 'desc' ? -1 : 1;
+  if (query.after !== undefined) {
+    const beyond = query.order === 'desc' ? '$lt' : '$gt';
+    const at = japanDatetime(query.after.start, 'down');
+    all.push({ $or: [{ datetime: { [beyond]: at } }, { datetime: at, key: { [beyond]: query.after.key } }] });
+  }
+  return { filter: { $and: all }, sort: { datetime: direction, key: direction }, limit: query.limit };
+}
+
+const keyPrefix = (code: string): RegExp => new RegExp(`^${escapeRegex(code)}_`);
+
+/** `disappeared_at` as statusOf reads it: anything but a falsy value means gone. */
+const GONE = { $exists: true, $nin: [null, false, '', 0] };
+const HERE = { $in: [null, false, '', 0] };
+const STATUS_FILTERS: Record<StreamStatus, Document> = {
+  missing: { $or: [{ disappeared_at: GONE }, { live_status: 'unavailable' }] },
+  live: { disappeared_at: HERE, live_status: 'live' },
+  upcoming: { disappeared_at: HERE, live_status: 'upcoming' },
+  ended: { disappeared_at: HERE, live_status: { $nin: ['live', 'upcoming', 'unavailable'] } },
+};
+
+const JST_OFFSET_MS = 9 * 60 * 60 * 1000;
+/** An instant as the contract's `datetime`, rounded to a whole second (up for a lower bound, down for an upper). */
+function japanDatetime(iso: string, round: 'up' | 'down'): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso < '1' ? '' : '~';
+  const seconds = round === 'up' ? Math.ceil(ms / 1000) : Math.floor(ms / 1000);
+  const t = new Date(seconds * 1000 + JST_OFFSET_MS).toISOString();
+  return `${t.slice(0, 4)}${t.slice(5, 7)}${t.slice(8, 10)} ${t.slice(11, 13)}${t.slice(14, 16)}${t.slice(17, 19)}`;
 }
 
 const WITHOUT_ID = { projection: { _id: 0 } } as const;
@@ -182,6 +245,12 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     },
     count() {
       return guarded(timeoutMs, () => holodules.countDocuments({}, { maxTimeMS: timeoutMs }));
+    },
+    query(query) {
+      const { filter, sort, limit } = streamQuery(query);
+      return guarded(timeoutMs, async () =>
+        (await holodules.find(filter, WITHOUT_ID).sort(sort).limit(limit).maxTimeMS(timeoutMs).toArray()).map(toStream),
+      );
     },
     list(after, limit) {
       const filter = after === null ? {} : { key: { $gt: after } };

@@ -11,11 +11,21 @@ CREATE TABLE IF NOT EXISTS holodules (
   title       TEXT NOT NULL,
   url         TEXT NOT NULL,
   description TEXT NOT NULL,
-  extra       TEXT
+  extra       TEXT,
+  start_utc   TEXT,
+  talent      TEXT,
+  status      TEXT,
+  search      TEXT
 ) WITHOUT ROWID;
 -- The day query: a range on datetime, newest first, ties by key.
 CREATE INDEX IF NOT EXISTS holodules_datetime_key ON holodules (datetime, key);
 CREATE INDEX IF NOT EXISTS holodules_video_id ON holodules (video_id);
+
+-- Talents beyond talents.json: names the collector met, an admin's corrections (a JSON TalentRecord).
+CREATE TABLE IF NOT EXISTS talents (
+  code   TEXT PRIMARY KEY NOT NULL,
+  record TEXT NOT NULL
+) WITHOUT ROWID;
 
 -- uid and created_at are ours (see upgradeSchema for files made before they existed).
 CREATE TABLE IF NOT EXISTS users (
@@ -105,3 +115,12 @@ export function upgradeSchema(db: Database.Database): void {
   });
   upgrade.immediate();
 }
+/** Columns derived from each stream for the v2 queries (stream-facets.ts); added to databases made before them. */
+export const FACET_COLUMNS = ['start_utc', 'talent', 'status', 'search'] as const;
+
+/** The v2 queries' indexes: every query has a start range, alone or after an equality on talent or status. */
+export const FACET_INDEX_SQL = `
+CREATE INDEX IF NOT EXISTS holodules_start ON holodules (start_utc, key);
+CREATE INDEX IF NOT EXISTS holodules_talent_start ON holodules (talent, start_utc, key);
+CREATE INDEX IF NOT EXISTS holodules_status_start ON holodules (status, start_utc, key);
+`;

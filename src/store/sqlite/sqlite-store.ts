@@ -4,6 +4,7 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
+import { facetsOf } from '../stream-facets.js';
 import {
   type AuthStore,
   type Health,
@@ -13,22 +14,23 @@ import {
   type Store,
   type Stream,
   type StreamStore,
+  type TalentStore,
   type UpsertCounts,
   type UpsertOutcome,
   type User,
   type UserStore,
 } from '../types.js';
 import { cachedDays } from './day-cache.js';
+import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
-import { SCHEMA_SQL, upgradeSchema } from './schema.js';
+import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
+import { addFacetColumns, streamQuerySql } from './stream-query.js';
+import { sqliteTalentStore } from './sqlite-talent-store.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
 export const DAY_QUERY_SQL =
   'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules ' +
   'WHERE datetime >= ? AND datetime < ? ORDER BY datetime DESC, key DESC';
-
-/** A row of `holodules`: the contract's fields as columns, ours as JSON. */
-type StreamRow = Omit<Stream, 'extra'> & { extra: string | null };
 
 interface UserRow {
   id: string;
@@ -41,18 +43,6 @@ interface UserRow {
 }
 
 const USER_COLUMNS = 'id, username, password, extra, uid, created_at';
-
-const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
-  json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
-
-const hasKeys = (o: Record<string, unknown> | undefined): o is Record<string, unknown> =>
-  o !== undefined && Object.keys(o).length > 0;
-
-function toStream(row: StreamRow): Stream {
-  const { extra, ...fields } = row;
-  const parsed = parseExtra(extra);
-  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
-}
 
 // On every protected request: one object, no copies.
 function toUser(row: UserRow, uid: string): User {
@@ -84,6 +74,7 @@ export class SqliteStore implements Store {
   readonly users: UserStore;
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
+  readonly talents: TalentStore;
   readonly info: SqliteStoreInfo;
   private readonly db: Database.Database;
 
@@ -97,11 +88,14 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA_SQL);
     upgradeSchema(this.db);
+    addFacetColumns(this.db);
+    this.db.exec(FACET_INDEX_SQL);
     this.info = { created };
     this.streams = streamStore(this.db);
     this.users = userStore(this.db);
     this.leases = leaseStore(this.db);
     this.auth = sqliteAuthStore(this.db);
+    this.talents = sqliteTalentStore(this.db);
   }
 
   async health(): Promise<Health> {
@@ -137,13 +131,26 @@ function streamStore(db: Database.Database): StreamStore {
   );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM holodules');
   const insert = db.prepare(
-    'INSERT INTO holodules (key, video_id, datetime, name, title, url, description, extra) ' +
-      'VALUES (@key, @video_id, @datetime, @name, @title, @url, @description, @extra)',
+    'INSERT INTO holodules (key, video_id, datetime, name, title, url, description, extra, start_utc, talent, status, search) ' +
+      'VALUES (@key, @video_id, @datetime, @name, @title, @url, @description, @extra, @start, @talent, @status, @search)',
   );
   const update = db.prepare(
     'UPDATE holodules SET video_id = @video_id, datetime = @datetime, name = @name, title = @title, ' +
-      'url = @url, description = @description, extra = @extra WHERE key = @key',
+      'url = @url, description = @description, extra = @extra, ' +
+      'start_utc = @start, talent = @talent, status = @status, search = @search WHERE key = @key',
   );
+  const queries = new Map<string, Database.Statement<unknown[], StreamRow>>();
+  const prepared = (sql: string): Database.Statement<unknown[], StreamRow> => {
+    let statement = queries.get(sql);
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], StreamRow>(sql);
+      // The shapes are few (which filters are present, how many codes): a bound keeps a stray client from growing it.
+      if (queries.size >= 256) queries.clear();
+      queries.set(sql, statement);
+    }
+    return statement;
+  };
+  const withFacets = (row: StreamRow) => ({ ...row, ...facetsOf(toStream(row)) });
 
   const toRow = (stream: Stream, previousExtra: string | null): StreamRow => {
     const merged = { ...parseExtra(previousExtra), ...stream.extra };
@@ -163,11 +170,11 @@ function streamStore(db: Database.Database): StreamStore {
     const existing = byKey.get(stream.key);
     const row = toRow(stream, existing?.extra ?? null);
     if (!existing) {
-      insert.run(row);
+      insert.run(withFacets(row));
       return 'inserted';
     }
     if (sameRow(existing, row)) return 'unchanged';
-    update.run(row);
+    update.run(withFacets(row));
     return 'updated';
   };
 
@@ -182,7 +189,7 @@ function streamStore(db: Database.Database): StreamStore {
     if (!old) return upsertOne(stream);
     removeKey.run(fromKey);
     removeKey.run(stream.key);
-    insert.run(toRow(stream, old.extra));
+    insert.run(withFacets(toRow(stream, old.extra)));
     return 'updated';
   });
 
@@ -213,6 +220,12 @@ function streamStore(db: Database.Database): StreamStore {
     },
     async list(after, limit) {
       return page.all(after ?? '', limit).map(toStream);
+    },
+    async query(query) {
+      const { sql, params } = streamQuerySql(query);
+      return prepared(sql)
+        .all(...params)
+        .map(toStream);
     },
   };
 }

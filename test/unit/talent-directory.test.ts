@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TALENTS, TalentDirectory, generatedCode } from '../../src/collector/talent-codes.js';
+import { TALENTS, TalentDirectory, generatedCode } from '../../src/talents/directory.js';
 
 describe('talent codes', () => {
   it("keeps the original's codes for the contract's examples", () => {

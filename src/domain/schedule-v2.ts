@@ -1,0 +1,231 @@
+// The v2 schedule questions: streams by range and filters (paged), one stream, what is live and coming up.
+// Parameters arrive as the client wrote them; each one that cannot be used is a 400 naming it.
+import { invalidParameter, notFound } from '../errors.js';
+import { orderStartOf, searchForm } from '../store/stream-facets.js';
+import { STREAM_STATUSES, type Store, type StreamQuery, type StreamStatus } from '../store/types.js';
+import type { TalentDirectory } from '../talents/directory.js';
+import { parseInstant } from './rfc3339.js';
+import { type CursorCodec, filterDigest } from './stream-cursor.js';
+import { type StreamResource, streamResource } from './stream-view.js';
+import type { TalentCatalog } from './talent-catalog.js';
+
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** The window when neither `from` nor `to` is given: the last day and the next seven. */
+export const DEFAULT_PAST_MS = DAY_MS;
+export const DEFAULT_FUTURE_MS = 7 * DAY_MS;
+/** With only one end given, the other is this far from it. */
+export const DEFAULT_SPAN_MS = DEFAULT_PAST_MS + DEFAULT_FUTURE_MS;
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+export const DEFAULT_LIVE_HOURS = 6;
+export const MAX_LIVE_HOURS = 48;
+/** A stream due this long ago that has not started yet is still shown as upcoming (streams often start late). */
+export const LATE_START_GRACE_MS = HOUR_MS;
+/** How far back a stream still marked live may have started. */
+const LIVE_LOOKBACK_MS = DAY_MS;
+const MAX_VALUES = 50;
+const MAX_TEXT = 100;
+const LIVE_LIMIT = 200;
+
+export interface ScheduleDeps {
+  store: Store;
+  talents: TalentCatalog;
+  cursors: CursorCodec;
+  now?: () => number;
+}
+
+export interface StreamParams {
+  from?: string;
+  to?: string;
+  talent?: string;
+  group?: string;
+  status?: string;
+  q?: string;
+  order?: string;
+  limit?: string;
+  cursor?: string;
+}
+
+export interface StreamPage {
+  items: StreamResource[];
+  next_cursor: string | null;
+}
+
+const iso = (time: number): string => new Date(time).toISOString();
+
+function listOf(parameter: string, value: string): string[] {
+  const values = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (values.length === 0) throw invalidParameter(parameter, `${parameter} must name at least one value`);
+  if (values.length > MAX_VALUES) throw invalidParameter(parameter, `${parameter} takes at most ${MAX_VALUES} values`);
+  return [...new Set(values)].sort();
+}
+
+function talentCodes(params: StreamParams, directory: TalentDirectory): string[] | undefined {
+  let codes: string[] | undefined;
+  if (params.talent !== undefined) {
+    codes = listOf('talent', params.talent).map((c) => c.toUpperCase());
+    const unknown = codes.find((c) => directory.talent(c) === undefined);
+    if (unknown !== undefined)
+      throw invalidParameter(
+        'talent',
+        `talent "${unknown.slice(0, 40)}" is not in the directory (GET /api/v2/talents)`,
+      );
+  }
+  if (params.group !== undefined) {
+    const groups = listOf('group', params.group);
+    const known = new Set(directory.groups().map((g) => g.id));
+    const unknown = groups.find((g) => !known.has(g));
+    if (unknown !== undefined)
+      throw invalidParameter('group', `group "${unknown.slice(0, 40)}" does not exist (GET /api/v2/groups)`);
+    const ofGroups = new Set(groups.flatMap((g) => directory.talents(g).map((t) => t.code)));
+    // Filters combine with AND: a talent and a group give that talent's streams if they are in the group.
+    codes = codes === undefined ? [...ofGroups].sort() : codes.filter((c) => ofGroups.has(c));
+  }
+  return codes;
+}
+
+function statuses(value: string | undefined): StreamStatus[] | undefined {
+  if (value === undefined) return undefined;
+  const values = listOf('status', value);
+  const unknown = values.find((v) => !(STREAM_STATUSES as readonly string[]).includes(v));
+  if (unknown !== undefined)
+    throw invalidParameter('status', `status "${unknown.slice(0, 40)}" is not one of ${STREAM_STATUSES.join(', ')}`);
+  return values as StreamStatus[];
+}
+
+function text(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const needle = searchForm(value).trim();
+  if (needle === '') return undefined;
+  if (Array.from(needle).length > MAX_TEXT) throw invalidParameter('q', `q is at most ${MAX_TEXT} characters`);
+  return needle;
+}
+
+function order(value: string | undefined): 'asc' | 'desc' {
+  if (value === undefined || value === 'asc' || value === 'desc') return value ?? 'asc';
+  throw invalidParameter('order', `order must be asc or desc, got "${value.slice(0, 20)}"`);
+}
+
+function limit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const n = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_LIMIT))
+    throw invalidParameter('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value.slice(0, 20)}"`);
+  return n;
+}
+
+/** The window asked for, with the documented defaults for a missing end. */
+function window(params: StreamParams, now: number): { fromUtc: string; toUtc: string } {
+  const from = params.from === undefined ? undefined : parseInstant('from', params.from);
+  const to = params.to === undefined ? undefined : parseInstant('to', params.to);
+  // An empty window is a mistake, not a question: from=2020-12-10&to=2020-12-09 is one (to ends as the 10th begins).
+  if (from !== undefined && to !== undefined && from >= to)
+    throw invalidParameter('from', `from (${params.from}) must be before to (${params.to})`);
+  const start = from ?? (to === undefined ? now - DEFAULT_PAST_MS : to - DEFAULT_SPAN_MS);
+  const end = to ?? (from === undefined ? now + DEFAULT_FUTURE_MS : from + DEFAULT_SPAN_MS);
+  return { fromUtc: iso(start), toUtc: iso(end) };
+}
+
+/** Streams matching every filter given, a page at a time in start order; `next_cursor` fetches the next page. */
+export async function findStreams(deps: ScheduleDeps, params: StreamParams): Promise<StreamPage> {
+  const now = (deps.now ?? Date.now)();
+  const directory = await deps.talents.current();
+  const talents = talentCodes(params, directory);
+  const wanted = {
+    talents,
+    statuses: statuses(params.status),
+    needle: text(params.q),
+    order: order(params.order),
+  };
+  const pageSize = limit(params.limit);
+  let range = window(params, now);
+  const digest = filterDigest({ from: params.from ?? null, to: params.to ?? null, ...wanted });
+  let after: StreamQuery['after'];
+  if (params.cursor !== undefined) {
+    const state = deps.cursors.decode(params.cursor, digest);
+    range = { fromUtc: state.fromUtc, toUtc: state.toUtc };
+    after = { start: state.start, key: state.key };
+  }
+  const query: StreamQuery = {
+    ...range,
+    order: wanted.order,
+    limit: pageSize + 1,
+    ...(talents !== undefined ? { talents } : {}),
+    ...(wanted.statuses !== undefined ? { statuses: wanted.statuses } : {}),
+    ...(wanted.needle !== undefined
+      ? { text: { needle: wanted.needle, talents: directory.codesNamed(wanted.needle) } }
+      : {}),
+    ...(after !== undefined ? { after } : {}),
+  };
+  // One more than a page: whether a next page exists is known without a second query.
+  const found = await deps.store.streams.query(query);
+  const page = found.slice(0, pageSize);
+  const last = page.at(-1);
+  // The position is in the store's own start form, which the next page's query compares against.
+  const next_cursor =
+    found.length > pageSize && last !== undefined
+      ? deps.cursors.encode({ start: orderStartOf(last), key: last.key, ...range, filter: digest })
+      : null;
+  const items = page.map((s) => streamResource(s, directory));
+  return { items, next_cursor };
+}
+
+export async function findStream(deps: ScheduleDeps, videoId: string): Promise<StreamResource> {
+  if (!/^[A-Za-z0-9_-]{11}$/.test(videoId))
+    throw invalidParameter(
+      'video_id',
+      `video_id must be an 11-character YouTube video id, got "${videoId.slice(0, 40)}"`,
+    );
+  const stream = await deps.store.streams.findByVideoId(videoId);
+  if (stream === null) throw notFound();
+  return streamResource(stream, await deps.talents.current());
+}
+
+export interface LiveNow {
+  live: StreamResource[];
+  upcoming: StreamResource[];
+}
+
+export function parseHours(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIVE_HOURS;
+  const n = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_LIVE_HOURS))
+    throw invalidParameter(
+      'hours',
+      `hours must be a whole number from 1 to ${MAX_LIVE_HOURS}, got "${value.slice(0, 20)}"`,
+    );
+  return n;
+}
+
+/** Streams live now, and those due within `hours` (or late by less than the grace), both in start order. */
+export async function liveNow(deps: ScheduleDeps, hoursParam: string | undefined): Promise<LiveNow> {
+  const hours = parseHours(hoursParam);
+  const now = (deps.now ?? Date.now)();
+  const toUtc = iso(now + hours * HOUR_MS);
+  const [directory, live, upcoming] = await Promise.all([
+    deps.talents.current(),
+    deps.store.streams.query({
+      fromUtc: iso(now - LIVE_LOOKBACK_MS),
+      toUtc,
+      statuses: ['live'],
+      order: 'asc',
+      limit: LIVE_LIMIT,
+    }),
+    deps.store.streams.query({
+      fromUtc: iso(now - LATE_START_GRACE_MS),
+      toUtc,
+      statuses: ['upcoming'],
+      order: 'asc',
+      limit: LIVE_LIMIT,
+    }),
+  ]);
+  return {
+    live: live.map((s) => streamResource(s, directory)),
+    upcoming: upcoming.map((s) => streamResource(s, directory)),
+  };
+}

@@ -1,0 +1,30 @@
+// GET /api/v2/streams, /api/v2/streams/{video_id}, /api/v2/live: the schedule's questions, answered by the domain.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { findStream, findStreams, liveNow } from '../../domain/schedule-v2.js';
+import { getStreamSchema, listStreamsSchema, liveSchema } from '../schemas/v2.js';
+
+/** The same query with the next page's cursor, as an RFC 8288 link relative to this request. */
+function nextLink(path: string, query: Record<string, string | undefined>, cursor: string): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined && name !== 'cursor') params.set(name, value);
+  params.set('cursor', cursor);
+  return `<${path}?${params.toString()}>; rel="next"`;
+}
+
+export const v2StreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/api/v2/streams', { schema: listStreamsSchema, onRequest: app.requireUser }, async (request, reply) => {
+    const page = await findStreams(app.schedule, request.query);
+    if (page.next_cursor !== null)
+      void reply.header('link', nextLink('/api/v2/streams', request.query, page.next_cursor));
+    return page;
+  });
+
+  app.get('/api/v2/streams/:video_id', { schema: getStreamSchema, onRequest: app.requireUser }, async (request) =>
+    findStream(app.schedule, request.params.video_id),
+  );
+
+  app.get('/api/v2/live', { schema: liveSchema, onRequest: app.requireUser }, async (request) =>
+    liveNow(app.schedule, request.query.hours),
+  );
+};

@@ -1,0 +1,223 @@
+// v2's wire shapes: the stream resource, pages, live now, groups and talents, and problem details.
+import { Type } from 'typebox';
+import { STREAM_STATUSES } from '../../store/types.js';
+import { DEFAULT_LIMIT, DEFAULT_LIVE_HOURS, MAX_LIMIT, MAX_LIVE_HOURS } from '../../domain/schedule-v2.js';
+
+const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+const Time = (description: string, example: string) =>
+  Type.String({ format: 'date-time', description, examples: [example] });
+
+export const ProblemBody = Type.Object(
+  {
+    type: Type.String({ examples: ['tag:holodule,2026:problem/invalid-parameter'] }),
+    title: Type.String({ examples: ['Invalid parameter'] }),
+    status: Type.Integer({ examples: [400] }),
+    detail: Type.String({ examples: ['limit must be a whole number from 1 to 200, got "0"'] }),
+    parameter: Type.Optional(Type.String({ description: 'The request parameter at fault', examples: ['limit'] })),
+  },
+  { $id: 'Problem', description: 'RFC 9457 problem details (application/problem+json): every v2 error' },
+);
+
+const TalentRef = Type.Object({
+  code: Type.String({ examples: ['HL0503'] }),
+  name: Type.String({ examples: ['尾丸ポルカ'] }),
+  group: Type.String({ examples: ['hololive_jp_5'] }),
+});
+
+const Collaborator = Type.Object({
+  code: nullable(Type.String({ examples: ['HL0501'] })),
+  name: nullable(Type.String({ examples: ['獅白ぼたん'] })),
+  avatar: nullable(Type.String({ examples: ['https://yt3.ggpht.com/…'] })),
+});
+
+export const StreamResourceBody = Type.Object({
+  video_id: Type.String({ examples: ['yEttl2nfhsQ'] }),
+  key: Type.String({ description: "The original's key (v1)", examples: ['HL0503_20201209_230000'] }),
+  start: Type.Union([Time('Scheduled start, UTC', '2020-12-09T14:00:00Z'), Type.Null()]),
+  datetime: Type.String({ description: "The original's Japan-time start", examples: ['20201209 230000'] }),
+  talent: TalentRef,
+  collaborators: Type.Array(Collaborator, { description: 'code and name are null where the schedule names none' }),
+  title: Type.String(),
+  description: Type.String({ description: 'First 100 characters of the video description' }),
+  url: Type.String({ examples: ['https://www.youtube.com/watch?v=yEttl2nfhsQ'] }),
+  thumbnail: Type.String({ examples: ['https://img.youtube.com/vi/yEttl2nfhsQ/mqdefault.jpg'] }),
+  status: Type.Union([Type.Literal('upcoming'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('missing')], {
+    description: 'upcoming, live, ended, or missing (gone from the schedule, or private/deleted on YouTube)',
+  }),
+  actual_start: Type.Union([Time('When it went live (YouTube)', '2020-12-09T14:01:12Z'), Type.Null()]),
+  actual_end: Type.Union([Time('When it ended (YouTube)', '2020-12-09T15:30:40Z'), Type.Null()]),
+  updated_at: Type.Union([Time('When the collector last changed it', '2020-12-09T15:45:00Z'), Type.Null()]),
+});
+
+const security = [{ jwt: [] }];
+/** Errors are sent as application/problem+json; the OpenAPI document says so. */
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemBody } },
+});
+const readErrors = {
+  400: problem('A parameter cannot be used; `parameter` names it'),
+  401: problem('No valid token (the same rules as v1)'),
+  404: problem('No such resource'),
+  503: problem('The store is unavailable'),
+};
+
+export const StreamQuerystring = Type.Object({
+  from: Type.Optional(
+    Type.String({
+      description:
+        'Start of the window, inclusive: RFC 3339 with a zone, or YYYY-MM-DD for that day in Japan time. ' +
+        'Default: 24 hours ago (or 8 days before `to`)',
+      examples: ['2020-12-09', '2020-12-09T20:00:00+09:00'],
+    }),
+  ),
+  to: Type.Optional(
+    Type.String({
+      description:
+        'End of the window, exclusive: RFC 3339, or YYYY-MM-DD for the end of that day in Japan time. ' +
+        'Default: 7 days from now (or 8 days after `from`)',
+      examples: ['2020-12-15', '2020-12-10T00:00:00Z'],
+    }),
+  ),
+  talent: Type.Optional(
+    Type.String({ description: 'Talent codes, comma-separated (GET /api/v2/talents)', examples: ['HL0503,HL0301'] }),
+  ),
+  group: Type.Optional(
+    Type.String({ description: 'Group ids, comma-separated (GET /api/v2/groups)', examples: ['holox'] }),
+  ),
+  status: Type.Optional(
+    Type.String({ description: `Comma-separated: ${STREAM_STATUSES.join(', ')}`, examples: ['live,upcoming'] }),
+  ),
+  q: Type.Optional(
+    Type.String({
+      description:
+        'Text in the title, talent or collaborator names; case- and width-insensitive (ＡＢＣ = abc, ｶﾀｶﾅ = カタカナ)',
+      examples: ['minecraft'],
+    }),
+  ),
+  order: Type.Optional(Type.String({ description: 'By start: asc (default) or desc', examples: ['desc'] })),
+  limit: Type.Optional(
+    Type.String({
+      description: `Streams a page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT})`,
+      examples: ['20'],
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      description: "The previous page's next_cursor (with the same other parameters)",
+      examples: ['WzEsIjIwMjAtMTItMDlUMTQ6MDA6MDAuMDAwWiIsIkhMMDUwM18yMDIwMTIwOV8yMzAwMDAiXQ.AbCdEf'],
+    }),
+  ),
+});
+
+export const listStreamsSchema = {
+  tags: ['v2'],
+  summary: 'Streams in a window, filtered, a page at a time (Link: rel="next")',
+  security,
+  querystring: StreamQuerystring,
+  response: {
+    200: Type.Object({
+      items: Type.Array(StreamResourceBody),
+      next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+    }),
+    ...readErrors,
+  },
+};
+
+export const getStreamSchema = {
+  tags: ['v2'],
+  summary: 'One stream by YouTube video id',
+  security,
+  params: Type.Object({ video_id: Type.String({ description: 'YouTube video id', examples: ['yEttl2nfhsQ'] }) }),
+  response: { 200: StreamResourceBody, ...readErrors },
+};
+
+export const liveSchema = {
+  tags: ['v2'],
+  summary: 'Streams live now, and those starting within the next hours',
+  security,
+  querystring: Type.Object({
+    hours: Type.Optional(
+      Type.String({
+        description: `How far ahead upcoming streams are listed, 1 to ${MAX_LIVE_HOURS} hours (default ${DEFAULT_LIVE_HOURS})`,
+        examples: ['12'],
+      }),
+    ),
+  }),
+  response: {
+    200: Type.Object({ live: Type.Array(StreamResourceBody), upcoming: Type.Array(StreamResourceBody) }),
+    ...readErrors,
+  },
+};
+
+const GroupBody = Type.Object({
+  id: Type.String({ examples: ['holox'] }),
+  name: Type.String({ examples: ['holoX (hololive 6th generation)'] }),
+  talents: Type.Integer({ description: 'Talents in the group', examples: [5] }),
+});
+
+const TalentBody = Type.Object({
+  code: Type.String({ examples: ['HL0503'] }),
+  name: Type.String({ examples: ['尾丸ポルカ'] }),
+  name_en: nullable(Type.String({ examples: ['Omaru Polka'] })),
+  group: Type.String({ examples: ['hololive_jp_5'] }),
+  avatar: nullable(Type.String()),
+  channel_id: nullable(Type.String({ examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] })),
+  graduated: Type.Boolean(),
+});
+
+const CodeParams = Type.Object({
+  code: Type.String({ description: 'Talent code (generated ones start with XX)', examples: ['HL0503'] }),
+});
+
+export const listGroupsSchema = {
+  tags: ['v2'],
+  summary: 'Talent groups, with how many talents each has',
+  security,
+  response: { 200: Type.Array(GroupBody), ...readErrors },
+};
+
+export const listTalentsSchema = {
+  tags: ['v2'],
+  summary: 'Talents, all or of one group (group unknown: names the collector met that the directory lacks)',
+  security,
+  querystring: Type.Object({
+    group: Type.Optional(Type.String({ description: 'A group id', examples: ['hololive_en', 'unknown'] })),
+  }),
+  response: { 200: Type.Array(TalentBody), ...readErrors },
+};
+
+export const getTalentSchema = {
+  tags: ['v2'],
+  summary: 'One talent, with their next and last streams',
+  security,
+  params: CodeParams,
+  response: {
+    200: Type.Object({
+      ...TalentBody.properties,
+      next_stream: Type.Union([StreamResourceBody, Type.Null()]),
+      last_stream: Type.Union([StreamResourceBody, Type.Null()]),
+    }),
+    ...readErrors,
+  },
+};
+
+const Correction = (schema: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([schema, Type.Null()]));
+
+export const updateTalentSchema = {
+  tags: ['v2'],
+  summary: "Correct a talent's name, English name, group, avatar or channel (admin); null takes a correction back",
+  security,
+  params: CodeParams,
+  body: Type.Object(
+    {
+      name: Correction(Type.String({ examples: ['新人ちゃん'] })),
+      name_en: Correction(Type.String({ examples: ['Newcomer'] })),
+      group: Correction(Type.String({ examples: ['hololive_jp_0'] })),
+      avatar: Correction(Type.String({ examples: ['https://yt3.ggpht.com/example=s88'] })),
+      channel_id: Correction(Type.String({ examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] })),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 200: TalentBody, 403: problem('The admin role is needed'), ...readErrors },
+};

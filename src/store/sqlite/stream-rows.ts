@@ -1,0 +1,16 @@
+// A row of `holodules` <-> a stream: the contract's fields as columns, ours as JSON.
+import type { Stream } from '../types.js';
+
+export type StreamRow = Omit<Stream, 'extra'> & { extra: string | null };
+
+export const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
+  json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
+
+export const hasKeys = (o: Record<string, unknown> | undefined): o is Record<string, unknown> =>
+  o !== undefined && Object.keys(o).length > 0;
+
+export function toStream(row: StreamRow): Stream {
+  const { extra, ...fields } = row;
+  const parsed = parseExtra(extra);
+  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
+}
