@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
 import type {
   AuthStore,
+  CounterStore,
   Health,
   LeaseStore,
   Store,
@@ -17,6 +18,7 @@ import type {
 } from '../types.js';
 import { cachedDays } from './day-cache.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
+import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 import { SCHEMA_SQL } from './schema.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
@@ -61,8 +63,10 @@ export class SqliteStore implements Store {
   readonly users: UserStore;
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
+  readonly counters: CounterStore;
   readonly info: SqliteStoreInfo;
   private readonly db: Database.Database;
+  private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -78,6 +82,8 @@ export class SqliteStore implements Store {
     this.users = userStore(this.db);
     this.leases = leaseStore(this.db);
     this.auth = sqliteAuthStore(this.db);
+    this.counterFile = sqliteCounterStore(countersPath(path));
+    this.counters = this.counterFile;
   }
 
   async health(): Promise<Health> {
@@ -90,6 +96,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.counterFile.close();
     if (this.db.open) this.db.close();
   }
 }
