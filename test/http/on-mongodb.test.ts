@@ -15,5 +15,8 @@ if (await testMongo()) {
     await import('./sessions.test.js');
     await import('./keys.test.js');
     await import('./login-throttle.test.js');
+    // HTTP caching and public reads: ETags of MongoDB's answers, anonymous counters shared in the database.
+    await import('./http-cache.test.js');
+    await import('./public-read.test.js');
   });
 }
