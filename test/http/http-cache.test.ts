@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { etagOf } from '../../src/http/plugins/http-cache.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makeStream } from '../support/streams.js';
-import { getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
+import { getWithToken, startTestServer, TEST_STORE, type TestServer } from '../support/test-server.js';
 
 describe('HTTP caching of GET /holodules/<date>', () => {
   let sut: TestServer;
@@ -98,9 +99,27 @@ describe('HTTP caching of GET /holodules/<date>', () => {
     assert.match(await after.text(), /a new title/);
   });
 
+  it('when another process (holodule collect, import) changes the day, then the cached day gets a new ETag', {
+    skip: TEST_STORE === 'mongodb' && 'SQLite only: MongoDB answers are not cached',
+  }, async () => {
+    const oldEtag = (await get('/holodules/20201209')).headers.get('etag')!;
+    await get('/holodules/20201209');
+    const other = new SqliteStore(sut.config.sqlitePath);
+    try {
+      await other.streams.upsertMany([{ ...sora, title: 'retitled by another process' }]);
+    } finally {
+      await other.close();
+    }
+    const res = await get('/holodules/20201209', { 'if-none-match': oldEtag });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /retitled by another process/);
+    assert.equal(res.headers.get('etag'), (await get('/holodules/20201209')).headers.get('etag'));
+  });
+
   it('when a write changes only fields that are not in the answer, then the ETag stays', async () => {
     const etag = (await get('/holodules/20201209')).headers.get('etag')!;
-    assert.deepEqual(await sut.store.streams.upsertMany([{ ...sora, extra: { live_status: 'live' } }]), {
+    const stored = (await sut.store.streams.findByKey(sora.key))!;
+    assert.deepEqual(await sut.store.streams.upsertMany([{ ...stored, extra: { live_status: 'live' } }]), {
       inserted: 0,
       updated: 1,
       unchanged: 0,
