@@ -51,6 +51,13 @@ describe('public reads', () => {
     }
   });
 
+  it('when reads are public, then an empty Authorization header counts as none: anonymous, not a 401', async (t) => {
+    const sut = await serverWith({ HOLODULE_PUBLIC_READ: 'true' }, t);
+    const res = await fetch(`${sut.url}/holodules/20201209`, { headers: { authorization: '  ' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
+  });
+
   it('when reads are public, then a user is still served as a user: private caching, no anonymous limit', async (t) => {
     const sut = await serverWith({ HOLODULE_PUBLIC_READ: 'true', HOLODULE_PUBLIC_READ_LIMIT: '1' }, t);
     const token = await sut.login('user01', 'password01');
