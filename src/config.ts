@@ -66,6 +66,19 @@ export interface Config {
   };
   shutdownTimeoutMs: number;
   collector: CollectorConfig;
+  http: HttpConfig;
+}
+
+/** HTTP caching, CORS and anonymous reads (docs/http-caching-cors-public.md). */
+export interface HttpConfig {
+  /** `Cache-Control: max-age` of successful GETs, in seconds; 0: `no-cache` (every use revalidates). */
+  cacheMaxAgeSeconds: number;
+  /** Origins allowed to call the API from a browser; `*`: any; empty: no CORS headers at all. */
+  corsOrigins: string[] | '*';
+  /** Reads (routes guarded by requireReader) open to anonymous clients. */
+  publicRead: boolean;
+  /** Anonymous reads per client address per minute when public; 0: unlimited. */
+  publicReadLimit: number;
 }
 
 export interface CollectorConfig {
@@ -210,6 +223,47 @@ function collectorConfig(env: Env): CollectorConfig {
   };
 }
 
+/** `*`, or comma-separated origins (scheme://host[:port]), each normalised as browsers send it. */
+function corsOrigins(env: Env): string[] | '*' {
+  const raw = text(env, 'HOLODULE_CORS_ORIGINS');
+  if (raw === undefined) return [];
+  if (raw === '*') return '*';
+  const expected = 'expected * or comma-separated origins like https://app.example.com (no path)';
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return entries.map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    const isOrigin =
+      url !== undefined &&
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.username === '' &&
+      url.password === '' &&
+      url.pathname === '/' &&
+      url.search === '' &&
+      url.hash === '' &&
+      !origin.endsWith('?') &&
+      !origin.endsWith('#');
+    if (!isOrigin) throw new ConfigError('HOLODULE_CORS_ORIGINS', `${expected}, got "${origin}"`);
+    return url!.origin;
+  });
+}
+
+function httpConfig(env: Env): HttpConfig {
+  return {
+    cacheMaxAgeSeconds: integer(env, 'HOLODULE_CACHE_MAX_AGE', 60, 0, 86400),
+    corsOrigins: corsOrigins(env),
+    publicRead: boolean(env, 'HOLODULE_PUBLIC_READ', false),
+    publicReadLimit: integer(env, 'HOLODULE_PUBLIC_READ_LIMIT', 60, 0, 1_000_000),
+  };
+}
+
 /** Reads `.env` from `dir` when present; variables already in `env` are kept. */
 export function withDotEnv(env: Env, dir = process.cwd()): Env {
   let content: string;
@@ -287,6 +341,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     },
     shutdownTimeoutMs: integer(env, 'HOLODULE_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
     collector: collectorConfig(env),
+    http: httpConfig(env),
   };
 }
 

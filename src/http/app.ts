@@ -14,6 +14,9 @@ import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
 import type { Store } from '../store/types.js';
 import { handleError, handleNotFound } from './error-handler.js';
+import { corsPlugin } from './plugins/cors.js';
+import { httpCachePlugin } from './plugins/http-cache.js';
+import { requireReaderPlugin } from './plugins/require-reader.js';
 import { requireUserPlugin } from './plugins/require-user.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -117,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     void reply.header('x-request-id', request.id);
   });
 
+  await app.register(corsPlugin);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -139,6 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(requireUserPlugin);
+  await app.register(requireReaderPlugin);
+  await app.register(httpCachePlugin);
   await app.register(authRoutes, { path: config.jwt.authUrlRule });
   await app.register(holoduleRoutes);
   await app.register(userRoutes);

@@ -215,6 +215,23 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<boolean>;
 }
 
+/** A counter's state after a hit: the hits in the current window and when that window ends (epoch ms). */
+export interface CounterHit {
+  count: number;
+  resetAt: number;
+}
+
+/** Fixed-window hit counters shared by every instance on the store (the anonymous read limit). */
+export interface CounterStore {
+  /**
+   * Counts one hit for `key`, atomically: in the current window, or as the first of a new window of
+   * `windowMs` starting at `now` when there is none or it has ended.
+   */
+  hit(key: string, windowMs: number, now: number): Promise<CounterHit>;
+  /** Deletes the counters whose window ended before `now`; returns how many. */
+  prune(now: number): Promise<number>;
+}
+
 export interface Health {
   ok: boolean;
   store: string;
@@ -228,6 +245,7 @@ export interface Store {
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly talents: TalentStore;
+  readonly counters: CounterStore;
   health(): Promise<Health>;
   close(): Promise<void>;
 }

@@ -19,5 +19,8 @@ if (await testMongo()) {
     // v2: every query and the talent directory on MongoDB's indexes and fields.
     await import('./v2-streams.test.js');
     await import('./v2-talents.test.js');
+    // HTTP caching and public reads: ETags of MongoDB's answers, anonymous counters shared in the database.
+    await import('./http-cache.test.js');
+    await import('./public-read.test.js');
   });
 }

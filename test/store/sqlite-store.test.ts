@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -196,4 +197,32 @@ it('gives a database made before v2 its query columns on open, filled for every 
     found.map((s) => s.key),
     ['HL0503_20201209_230000'],
   );
+});
+
+it('keeps the cached days while counting hits: counters live in a file of their own beside the database', async (t) => {
+  const dir = makeTempDir();
+  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  await sut.streams.upsertMany([makeStream('20201209 210000')]);
+  await sut.streams.findByDay('20201209');
+  const cached = await sut.streams.findByDay('20201209');
+
+  await sut.counters.hit('anonymous-read:127.0.0.1', 60_000, Date.now());
+
+  assert.equal(await sut.streams.findByDay('20201209'), cached, 'the same cached answer, not a new read');
+  assert.ok(existsSync(join(dir.path, 'holodule-counters.sqlite')));
+});
+
+it('creates no counters file until something is counted', async (t) => {
+  const dir = makeTempDir();
+  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  await sut.streams.upsertMany([makeStream('20201209 210000')]);
+  assert.equal(existsSync(join(dir.path, 'holodule-counters.sqlite')), false);
 });

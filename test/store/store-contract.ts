@@ -171,6 +171,41 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.leases.acquire('collector', 'instance-a', 60_000), false);
       }));
 
+    it('counts hits in a fixed window and starts a new window once the old one has ended', () =>
+      withStore(async (sut) => {
+        const t0 = 5_000_000;
+        assert.deepEqual(await sut.counters.hit('anon:192.0.2.1', 60_000, t0), { count: 1, resetAt: t0 + 60_000 });
+        assert.deepEqual(await sut.counters.hit('anon:192.0.2.1', 60_000, t0 + 59_999), {
+          count: 2,
+          resetAt: t0 + 60_000,
+        });
+        assert.deepEqual(await sut.counters.hit('anon:192.0.2.2', 60_000, t0 + 10), { count: 1, resetAt: t0 + 60_010 });
+        assert.deepEqual(await sut.counters.hit('anon:192.0.2.1', 60_000, t0 + 60_000), {
+          count: 1,
+          resetAt: t0 + 120_000,
+        });
+      }));
+
+    it('counts concurrent hits on one key exactly, each hit seeing a distinct count', () =>
+      withStore(async (sut) => {
+        const t0 = 5_000_000;
+        const hits = await Promise.all(Array.from({ length: 8 }, () => sut.counters.hit('anon:a', 60_000, t0)));
+        assert.deepEqual(
+          hits.map((h) => h.count).sort((a, b) => a - b),
+          [1, 2, 3, 4, 5, 6, 7, 8],
+        );
+        assert.ok(hits.every((h) => h.resetAt === t0 + 60_000));
+      }));
+
+    it('prunes only the counters whose window has ended', () =>
+      withStore(async (sut) => {
+        await sut.counters.hit('old', 1_000, 1_000);
+        await sut.counters.hit('current', 1_000, 5_000);
+        assert.equal(await sut.counters.prune(5_500), 1);
+        assert.deepEqual(await sut.counters.hit('current', 1_000, 5_600), { count: 2, resetAt: 6_000 });
+        assert.deepEqual(await sut.counters.hit('old', 1_000, 5_600), { count: 1, resetAt: 6_600 });
+      }));
+
     it('lists every stream in key order, a page at a time', () =>
       withStore(async (sut) => {
         const streams = ['20201201 000000', '20201202 000000', '20201203 000000'].map((d) => makeStream(d));

@@ -3,7 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { healthRouteSchema } from '../schemas/health.js';
 
 export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/healthz', { schema: healthRouteSchema, logLevel: 'warn' }, async (_request, reply) => {
+  // A probe must see the state now, never a cached one.
+  const fresh = { httpCache: false } as const;
+  app.get('/healthz', { schema: healthRouteSchema, logLevel: 'warn', config: fresh }, async (_request, reply) => {
     const health = await app.store.health();
     const store =
       health.detail === undefined

@@ -22,12 +22,17 @@ import {
   updateUserSchema,
 } from '../schemas/users.js';
 
+// Accounts must never be shown stale: a client may keep them, but revalidates each time (ETag → 304).
+const revalidate = { httpCache: 'revalidate' } as const;
+
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = () => ({ store: app.store, hasher: app.passwords, minPasswordLength: app.config.passwords.minLength });
   const audit = (event: string, actor: string, username: string) =>
     app.log.info({ event, actor, username }, `admin: ${event}`);
 
-  app.get('/users', { schema: listUsersSchema, onRequest: app.requireAdmin }, async () => listUsers(app.store));
+  app.get('/users', { schema: listUsersSchema, onRequest: app.requireAdmin, config: revalidate }, async () =>
+    listUsers(app.store),
+  );
 
   app.post('/users', { schema: createUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
     const { username, password, role } = request.body;
@@ -36,8 +41,10 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(201).send(user);
   });
 
-  app.get('/users/:username', { schema: getUserSchema, onRequest: app.requireAdmin }, async (request) =>
-    getUser(app.store, request.params.username),
+  app.get(
+    '/users/:username',
+    { schema: getUserSchema, onRequest: app.requireAdmin, config: revalidate },
+    async (request) => getUser(app.store, request.params.username),
   );
 
   app.patch('/users/:username', { schema: updateUserSchema, onRequest: app.requireAdmin }, async (request) => {
@@ -79,7 +86,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return reply.status(204).send(null);
   });
 
-  app.get('/me', { schema: meSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/me', { schema: meSchema, onRequest: app.requireUser, config: revalidate }, async (request) =>
     getUser(app.store, request.user!.username),
   );
 

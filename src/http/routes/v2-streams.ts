@@ -13,18 +13,18 @@ function nextLink(path: string, query: Record<string, string | undefined>, curso
 }
 
 export const v2StreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/v2/streams', { schema: listStreamsSchema, onRequest: app.requireUser }, async (request, reply) => {
+  app.get('/api/v2/streams', { schema: listStreamsSchema, onRequest: app.requireReader }, async (request, reply) => {
     const page = await findStreams(app.schedule, request.query);
     if (page.next_cursor !== null)
       void reply.header('link', nextLink('/api/v2/streams', request.query, page.next_cursor));
     return page;
   });
 
-  app.get('/api/v2/streams/:video_id', { schema: getStreamSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/api/v2/streams/:video_id', { schema: getStreamSchema, onRequest: app.requireReader }, async (request) =>
     findStream(app.schedule, request.params.video_id),
   );
 
-  app.get('/api/v2/live', { schema: liveSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/api/v2/live', { schema: liveSchema, onRequest: app.requireReader }, async (request) =>
     liveNow(app.schedule, request.query.hours),
   );
 };

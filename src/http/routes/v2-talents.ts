@@ -4,15 +4,15 @@ import { getTalent, listGroups, listTalents, updateTalent } from '../../domain/t
 import { getTalentSchema, listGroupsSchema, listTalentsSchema, updateTalentSchema } from '../schemas/v2.js';
 
 export const v2TalentRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/api/v2/groups', { schema: listGroupsSchema, onRequest: app.requireUser }, async () =>
+  app.get('/api/v2/groups', { schema: listGroupsSchema, onRequest: app.requireReader }, async () =>
     listGroups(app.schedule),
   );
 
-  app.get('/api/v2/talents', { schema: listTalentsSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/api/v2/talents', { schema: listTalentsSchema, onRequest: app.requireReader }, async (request) =>
     listTalents(app.schedule, request.query.group),
   );
 
-  app.get('/api/v2/talents/:code', { schema: getTalentSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/api/v2/talents/:code', { schema: getTalentSchema, onRequest: app.requireReader }, async (request) =>
     getTalent(app.schedule, request.params.code),
   );
 

@@ -17,3 +17,6 @@ export const PlainErrorBody = Type.Object(
   },
   { $id: 'PlainError', description: "Flask's error shape: 400, 404, 500, 503" },
 );
+
+/** 304: the client's copy (its If-None-Match) is current; no body. */
+export const NotModified = Type.Null({ description: 'Not modified: the copy named by If-None-Match is current' });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { JwtErrorBody, PlainErrorBody } from './errors.js';
+import { JwtErrorBody, NotModified, PlainErrorBody } from './errors.js';
 
 // Property order is the contract's field order: fast-json-stringify writes them in this order.
 export const StreamBody = Type.Object(
@@ -27,7 +27,19 @@ export const DayResponse = Type.Object({
 export const dayRouteSchema = {
   tags: ['schedule'],
   summary: "One day's streams, newest first",
+  description:
+    'Sends a strong ETag and Cache-Control; a matching If-None-Match is answered 304 without a body. ' +
+    'With HOLODULE_PUBLIC_READ=true, anonymous clients may read too (at most HOLODULE_PUBLIC_READ_LIMIT ' +
+    'requests a minute per address, then 429 with Retry-After); a request with a token is always verified.',
   security: [{ jwt: [] }],
   params: DayParams,
-  response: { 200: DayResponse, 400: PlainErrorBody, 401: JwtErrorBody, 404: PlainErrorBody, 503: PlainErrorBody },
+  response: {
+    200: DayResponse,
+    304: NotModified,
+    400: PlainErrorBody,
+    401: JwtErrorBody,
+    404: PlainErrorBody,
+    429: PlainErrorBody,
+    503: PlainErrorBody,
+  },
 };

@@ -2,6 +2,7 @@
 // with the offending documents named, before any index is created (so nothing changes).
 import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
 import { AUTH_COLLECTIONS } from './mongo-auth.js';
+import { COUNTERS_COLLECTION } from './mongo-counters.js';
 
 interface IndexPlan {
   collection: string;
@@ -28,6 +29,8 @@ export const INDEXES: readonly IndexPlan[] = [
   { collection: AUTH_COLLECTIONS.refresh, keys: { expires_at: 1 }, unique: false },
   { collection: AUTH_COLLECTIONS.revoked, keys: { expires_at: 1 }, unique: false },
   { collection: AUTH_COLLECTIONS.failures, keys: { last_at: 1 }, unique: false },
+  // Pruning ended windows of the anonymous read limit.
+  { collection: COUNTERS_COLLECTION, keys: { reset_at: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

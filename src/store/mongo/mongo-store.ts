@@ -2,9 +2,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
-import type { AuthStore, Health, LeaseStore, Store, StreamStore, TalentStore, UserStore } from '../types.js';
+import type {
+  AuthStore,
+  CounterStore,
+  Health,
+  LeaseStore,
+  Store,
+  StreamStore,
+  TalentStore,
+  UserStore,
+} from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
+import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
@@ -19,6 +29,7 @@ export class MongoStore implements Store {
   readonly auth: AuthStore;
   readonly leases: LeaseStore;
   readonly talents: TalentStore;
+  readonly counters: CounterStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -31,6 +42,7 @@ export class MongoStore implements Store {
     this.auth = mongoAuthStore(db, timeoutMs);
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
     this.talents = mongoTalentStore(db.collection('talents'), timeoutMs);
+    this.counters = mongoCounterStore(db.collection(COUNTERS_COLLECTION), timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -7,6 +7,7 @@ import { conflict } from '../../errors.js';
 import { facetsOf } from '../stream-facets.js';
 import {
   type AuthStore,
+  type CounterStore,
   type Health,
   type LeaseStore,
   type NewUser,
@@ -26,6 +27,7 @@ import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
+import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
 export const DAY_QUERY_SQL =
@@ -75,8 +77,10 @@ export class SqliteStore implements Store {
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly talents: TalentStore;
+  readonly counters: CounterStore;
   readonly info: SqliteStoreInfo;
   private readonly db: Database.Database;
+  private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
 
   constructor(readonly path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -96,6 +100,8 @@ export class SqliteStore implements Store {
     this.leases = leaseStore(this.db);
     this.auth = sqliteAuthStore(this.db);
     this.talents = sqliteTalentStore(this.db);
+    this.counterFile = sqliteCounterStore(countersPath(path));
+    this.counters = this.counterFile;
   }
 
   async health(): Promise<Health> {
@@ -108,6 +114,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.counterFile.close();
     if (this.db.open) this.db.close();
   }
 }
