@@ -2,7 +2,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
-import type { AuthStore, Health, LeaseStore, Store, StreamStore, UserStore } from '../types.js';
+import type {
+  AuthStore,
+  Health,
+  ImportCounts,
+  LeaseStore,
+  Readiness,
+  Store,
+  Stream,
+  StreamStore,
+  User,
+  UserStore,
+} from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
@@ -35,6 +46,22 @@ export class MongoStore implements Store {
       return { ok: true, store: this.kind };
     } catch {
       return { ok: false, store: this.kind, detail: 'database unreachable' };
+    }
+  }
+
+  async importAll(streams: Stream[], users: User[]): Promise<ImportCounts> {
+    const counts = { streams: await this.streams.upsertMany(streams), users: { added: 0, kept: 0 } };
+    for (const user of users) counts.users[(await this.users.insertIfAbsent(user)) ? 'added' : 'kept']++;
+    return counts;
+  }
+
+  /** A ping, within the deadline (or the store's own timeout, if shorter). */
+  async ready(deadlineMs: number): Promise<Readiness> {
+    try {
+      await guarded(Math.min(deadlineMs, this.timeoutMs), () => this.db.command({ ping: 1 }));
+      return { ok: true };
+    } catch {
+      return { ok: false, reason: 'unreachable' };
     }
   }
 

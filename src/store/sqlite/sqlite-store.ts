@@ -1,12 +1,12 @@
 // The embedded store: one SQLite file (WAL), the contract's fields as columns, our own fields as JSON.
-import { mkdirSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
 import type {
   AuthStore,
   Health,
+  ImportCounts,
   LeaseStore,
+  Readiness,
   Store,
   Stream,
   StreamStore,
@@ -17,6 +17,7 @@ import type {
 } from '../types.js';
 import { cachedDays } from './day-cache.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
+import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { SCHEMA_SQL } from './schema.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
@@ -55,6 +56,36 @@ export interface SqliteStoreInfo {
   created: boolean;
 }
 
+export interface SqliteStoreOptions {
+  /** How long a write waits while another process holds the lock, before 503 (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/** One open connection and the stores built on its prepared statements. */
+interface Connection {
+  readonly db: Database.Database;
+  readonly streams: StreamStore;
+  readonly users: UserStore;
+  readonly leases: LeaseStore;
+  readonly auth: AuthStore;
+  readonly importAll: (streams: Stream[], users: User[]) => ImportCounts;
+}
+
+function setUp(db: Database.Database): Connection {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA_SQL);
+  const { upsertAllNow, ...streams } = streamStore(db);
+  const { insertIfAbsentNow, ...users } = userStore(db);
+  const importAll = db.transaction((batch: Stream[], newUsers: User[]): ImportCounts => {
+    const counts = { streams: upsertAllNow(batch), users: { added: 0, kept: 0 } };
+    for (const user of newUsers) counts.users[insertIfAbsentNow(user) ? 'added' : 'kept']++;
+    return counts;
+  });
+  return { db, streams, users, leases: leaseStore(db), auth: sqliteAuthStore(db), importAll };
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly streams: StreamStore;
@@ -62,39 +93,46 @@ export class SqliteStore implements Store {
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly info: SqliteStoreInfo;
-  private readonly db: Database.Database;
+  private readonly file: SqliteFile<Connection>;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const created = path === ':memory:' || !existsSync(path);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA_SQL);
-    this.info = { created };
-    this.streams = streamStore(this.db);
-    this.users = userStore(this.db);
-    this.leases = leaseStore(this.db);
-    this.auth = sqliteAuthStore(this.db);
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.file = new SqliteFile(path, setUp, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      writeProbeSql: 'DELETE FROM leases WHERE 0',
+    });
+    this.info = { created: this.file.created };
+    // Every operation goes through the file's guard, on whichever connection is open at the time.
+    this.streams = guardedMethods(this.file, (c) => c.streams);
+    this.users = guardedMethods(this.file, (c) => c.users);
+    this.leases = guardedMethods(this.file, (c) => c.leases);
+    this.auth = guardedMethods(this.file, (c) => c.auth);
   }
 
   async health(): Promise<Health> {
-    try {
-      this.db.prepare('SELECT 1').get();
-      return { ok: true, store: this.kind };
-    } catch {
-      return { ok: false, store: this.kind, detail: 'database unreadable' };
-    }
+    const readiness = await this.file.ready(1000);
+    return readiness.ok
+      ? { ok: true, store: this.kind }
+      : { ok: false, store: this.kind, detail: `database ${readiness.reason}` };
+  }
+
+  importAll(streams: Stream[], users: User[]): Promise<ImportCounts> {
+    return this.file.run((c) => c.importAll(streams, users));
+  }
+
+  ready(deadlineMs: number): Promise<Readiness> {
+    return this.file.ready(deadlineMs);
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    this.file.close();
   }
 }
 
-function streamStore(db: Database.Database): StreamStore {
+/** The stream store, and its batch upsert as a plain call for use inside a larger transaction. */
+function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
   const streamsOfDay = cachedDays(db, (day) => byDay.all(day, dayUpperBound(day)).map(toStream));
   const byKey = db.prepare<[string], StreamRow>(
@@ -178,6 +216,7 @@ function streamStore(db: Database.Database): StreamStore {
       if (videoIds.length === 0) return [];
       return byVideoIds.all(JSON.stringify(videoIds)).map(toStream);
     },
+    upsertAllNow: upsertAll,
     async upsertMany(streams) {
       return upsertAll(streams);
     },
@@ -205,7 +244,8 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
   );
 }
 
-function userStore(db: Database.Database): UserStore {
+/** The user store, and its insert-if-absent as a plain call for use inside a larger transaction. */
+function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (user: User) => boolean } {
   const byName = db.prepare<[string], UserRow>('SELECT id, username, password, extra FROM users WHERE username = ?');
   const all = db.prepare<[], UserRow>('SELECT id, username, password, extra FROM users ORDER BY username');
   const insert = db.prepare(
@@ -257,6 +297,7 @@ function userStore(db: Database.Database): UserStore {
         throw err;
       }
     },
+    insertIfAbsentNow: (user) => insertIgnore.run(toRow(user)).changes === 1,
     async insertIfAbsent(user) {
       return insertIgnore.run(toRow(user)).changes === 1;
     },
