@@ -139,8 +139,10 @@ export class SqliteFile<C extends SqliteConnection> {
     this.opens++;
     const db = new Database(this.path, first ? {} : { fileMustExist: true });
     try {
-      db.pragma(`busy_timeout = ${Math.min(BUSY_WAIT_PER_TRY_MS, this.options.busyTimeoutMs)}`);
+      // Starting up may wait the whole busy timeout (nothing is served yet); later tries wait briefly.
+      db.pragma(`busy_timeout = ${first ? this.options.busyTimeoutMs : BUSY_WAIT_PER_TRY_MS}`);
       const connection = this.setUp(db);
+      db.pragma(`busy_timeout = ${Math.min(BUSY_WAIT_PER_TRY_MS, this.options.busyTimeoutMs)}`);
       if (!inMemory(this.path)) {
         const { dev, ino } = statSync(this.path);
         this.identity = { dev, ino };
