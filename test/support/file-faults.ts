@@ -2,7 +2,7 @@
 // read-only even for root (a read-only bind mount), another process holding the write lock.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeTempDir } from './temp-dir.js';
@@ -17,15 +17,30 @@ function run(command: string, args: string[]): { ok: boolean; output: string } {
   };
 }
 
-/** Why mounting is not possible here (not root, no CAP_SYS_ADMIN, no mount binary), or undefined when it is. */
+/**
+ * Why the mounts these tests make are not possible here (not root, no CAP_SYS_ADMIN, a sandbox that forbids
+ * them), or undefined when they are: a small tmpfs, and a file on it made read-only by a bind mount.
+ */
 export function whyMountIsNotPermitted(): string | undefined {
   const dir = makeTempDir('holodule-mount-probe-');
+  const file = join(dir.path, 'probe');
   try {
     const mounted = run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'holodule-probe', dir.path]);
     if (!mounted.ok) return `mount is not permitted here (${mounted.output || 'no reason given'})`;
-    run('umount', ['-l', dir.path]);
-    return undefined;
+    writeFileSync(file, 'probe');
+    const bound = run('mount', ['--bind', file, file]);
+    if (!bound.ok) return `a bind mount is not permitted here (${bound.output || 'no reason given'})`;
+    const readOnly = run('mount', ['-o', 'remount,bind,ro', file]);
+    if (!readOnly.ok) return `a read-only bind mount is not permitted here (${readOnly.output || 'no reason given'})`;
+    try {
+      writeFileSync(file, 'write');
+      return 'a read-only bind mount still takes writes here';
+    } catch {
+      return undefined;
+    }
   } finally {
+    run('umount', ['-l', file]);
+    run('umount', ['-l', dir.path]);
     dir.remove();
   }
 }
