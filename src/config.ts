@@ -21,6 +21,8 @@ export interface Config {
   dataDir: string;
   store: StoreKind;
   sqlitePath: string;
+  /** How long a write waits while another process holds the SQLite file's lock, before it is answered 503. */
+  sqliteBusyTimeoutMs: number;
   /** Seed a clearly marked sample schedule and a first admin into a brand-new embedded database. */
   sampleData: boolean;
   mongo: {
@@ -65,6 +67,10 @@ export interface Config {
     argon2Parallelism: number;
   };
   shutdownTimeoutMs: number;
+  /** After SIGTERM, how long /readyz answers 503 while everything else still serves (for a load balancer to notice). */
+  shutdownDelayMs: number;
+  /** The longest /readyz takes to check the store. */
+  readyTimeoutMs: number;
   collector: CollectorConfig;
   http: HttpConfig;
 }
@@ -305,6 +311,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     dataDir,
     store,
     sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),
+    sqliteBusyTimeoutMs: integer(env, 'HOLODULE_SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000),
     sampleData: boolean(env, 'HOLODULE_SAMPLE_DATA', true),
     mongo,
     jwt: {
@@ -340,6 +347,8 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
       argon2Parallelism: integer(env, 'HOLODULE_ARGON2_PARALLELISM', 1, 1, 16),
     },
     shutdownTimeoutMs: integer(env, 'HOLODULE_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600000),
+    shutdownDelayMs: integer(env, 'HOLODULE_SHUTDOWN_DELAY_MS', 0, 0, 600000),
+    readyTimeoutMs: integer(env, 'HOLODULE_READY_TIMEOUT_MS', 1000, 10, 60000),
     collector: collectorConfig(env),
     http: httpConfig(env),
   };

@@ -64,6 +64,10 @@ function messageOf(err: unknown): { text: string; code: number } {
   if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
   if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
   if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
+  if (err instanceof AppError && err.status === 503) {
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return { text: `the database is unavailable${cause}`, code: 1 };
+  }
   if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
   if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
     return { text: `port already in use: ${(err as Error).message}`, code: 1 };

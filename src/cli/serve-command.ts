@@ -10,13 +10,22 @@ export async function serveCommand(args: string[]): Promise<void> {
   const server = await startServer(config, log);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      log.info({ signal }, 'stopping now: no more waiting for the shutdown delay');
+      void server.close();
+      return;
+    }
     stopping = true;
-    log.info({ signal }, 'stopping: finishing in-flight requests');
+    log.info(
+      { signal, delayMs: config.shutdownDelayMs },
+      config.shutdownDelayMs > 0
+        ? 'stopping: /readyz answers 503 during the shutdown delay, then in-flight requests finish'
+        : 'stopping: finishing in-flight requests',
+    );
     const timer = setTimeout(() => {
       log.error({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs);
+    }, config.shutdownDelayMs + config.shutdownTimeoutMs);
     timer.unref();
     server.close().then(
       () => {
@@ -29,6 +38,6 @@ export async function serveCommand(args: string[]): Promise<void> {
       },
     );
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }

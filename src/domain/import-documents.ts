@@ -1,17 +1,15 @@
 // Loading streams and users from JSON: an array of documents, or mongoexport's one extended-JSON document a line.
 import { BSON } from 'mongodb';
-import { badRequest } from '../errors.js';
-import { type NewUser, STREAM_FIELDS, type Store, type Stream, type UpsertCounts } from '../store/types.js';
+import { type AppError, badRequest } from '../errors.js';
+import { type ImportCounts, type NewUser, STREAM_FIELDS, type Store, type Stream } from '../store/types.js';
+import { checkUsername } from './users.js';
 
 export interface ParsedDocuments {
   streams: Stream[];
   users: NewUser[];
 }
 
-export interface ImportReport {
-  streams: UpsertCounts;
-  users: { added: number; kept: number };
-}
+export type ImportReport = ImportCounts;
 
 const DATETIME = /^\d{8} \d{6}$/;
 // uid and created_at are dropped: a file never chooses who a user is for tokens, nor how old the account is.
@@ -43,6 +41,12 @@ function toUser(doc: Doc, where: string): NewUser {
   const id = typeof doc.id === 'number' ? String(doc.id) : doc.id;
   if (typeof id !== 'string' || id === '') throw new Error(`${where}: "id" must be a string`);
   if (typeof doc.username !== 'string' || doc.username === '') throw new Error(`${where}: "username" must be a string`);
+  try {
+    checkUsername(doc.username);
+  } catch (err) {
+    // The API's own rule and words, so import refuses exactly the names POST /users refuses.
+    throw new Error(`${where}: ${(err as AppError).description ?? 'invalid username'}`);
+  }
   if (typeof doc.password !== 'string' || doc.password === '') throw new Error(`${where}: "password" must be a string`);
   const extra = extraFields(doc, USER_FIELDS);
   const user: NewUser = { id, username: doc.username, password: doc.password };
@@ -95,13 +99,10 @@ export function readImportFile(text: string): ParsedDocuments {
   return result;
 }
 
-/** Streams are upserted by key; users are added when absent and never overwritten (a hash beats an old export). */
+/**
+ * Streams are upserted by key; users are added when absent and never overwritten (a hash beats an old export).
+ * Every document was checked by readImportFile first; the store writes them together (SQLite: one transaction).
+ */
 export async function importDocuments(store: Store, docs: ParsedDocuments): Promise<ImportReport> {
-  const streams = await store.streams.upsertMany(docs.streams);
-  const users = { added: 0, kept: 0 };
-  for (const user of docs.users) {
-    if (await store.users.insertIfAbsent(user)) users.added++;
-    else users.kept++;
-  }
-  return { streams, users };
+  return store.importAll(docs.streams, docs.users);
 }

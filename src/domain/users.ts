@@ -7,7 +7,9 @@ import type { NewUser, Store, User } from '../store/types.js';
 import { isDisabled, roleOf } from './sessions.js';
 
 export const MAX_PASSWORD_BYTES = 1024;
-const USERNAME = /^[^\s\p{C}]{1,256}$/u;
+/** The longest username, in characters (code points): the API's schema, the URL router and `import` all use it. */
+export const MAX_USERNAME_LENGTH = 256;
+const USERNAME = new RegExp(`^[^\\s\\p{C}]{1,${MAX_USERNAME_LENGTH}}$`, 'u');
 
 export interface UserDeps {
   store: Store;
@@ -37,7 +39,7 @@ const summaryOf = (u: NewUser): UserSummary => ({
 
 export function checkUsername(username: string): string {
   if (!USERNAME.test(username)) {
-    throw badRequest('a username is 1 to 256 characters, without spaces or control characters');
+    throw badRequest(`a username is 1 to ${MAX_USERNAME_LENGTH} characters, without spaces or control characters`);
   }
   return username;
 }

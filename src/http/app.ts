@@ -12,6 +12,7 @@ import type { Config } from '../config.js';
 import type { ScheduleDeps } from '../domain/schedule-v2.js';
 import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
+import { MAX_USERNAME_LENGTH } from '../domain/users.js';
 import type { Store } from '../store/types.js';
 import { handleError, handleNotFound } from './error-handler.js';
 import { corsPlugin } from './plugins/cors.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The longest username percent-encoded (4 UTF-8 bytes a character, 3 characters a byte), so every name is routable. */
+const MAX_PARAM_LENGTH = MAX_USERNAME_LENGTH * 4 * 3;
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Requests Node's HTTP parser refuses before Fastify sees them (oversized headers, garbage): our body shape. */
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...loggerOption,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestIdHeader: false,
     // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
     genReqId: (req) => {
@@ -96,7 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    return503OnClosing: true,
+    // While closing, requests already on a connection are served (with Connection: close) and /readyz says draining.
+    return503OnClosing: false,
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -110,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     talents: new TalentCatalog(deps.store),
     cursors: new CursorCodec(cursorKey(config)),
   });
+  app.decorate('lifecycle', { draining: false });
 
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);

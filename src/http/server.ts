@@ -20,7 +20,10 @@ export interface RunningServer {
   url: string;
   /** Background collection (off when HOLODULE_COLLECT_INTERVAL=0). */
   collector: CollectScheduler;
-  /** Stops collecting, finishes in-flight requests, then closes the database. */
+  /**
+   * Marks the server draining (/readyz answers 503), waits HOLODULE_SHUTDOWN_DELAY_MS, stops collecting,
+   * finishes in-flight requests, then closes the database. Called again, it skips what is left of the delay.
+   */
   close(): Promise<void>;
 }
 
@@ -79,15 +82,35 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       'holodule is serving',
     );
     const collector = startCollectScheduler({ store, config: config.collector, log });
+    let closing: Promise<void> | undefined;
+    let endDelay = () => {};
     return {
       app,
       store,
       url,
       collector,
-      async close() {
-        await collector.stop();
-        await app.close();
-        await store.close();
+      close() {
+        if (closing) {
+          endDelay();
+          return closing;
+        }
+        // /readyz fails first; everything else serves on through the delay, then in-flight requests finish.
+        app.lifecycle.draining = true;
+        closing = (async () => {
+          if (config.shutdownDelayMs > 0) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, config.shutdownDelayMs);
+              endDelay = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+          }
+          await collector.stop();
+          await app.close();
+          await store.close();
+        })();
+        return closing;
       },
     };
   } catch (err) {

@@ -8,5 +8,5 @@ export type OpenStoreOptions = OpenMongoOptions;
 
 export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
   if (config.store === 'mongodb') return openMongoStore(config.mongo, options);
-  return new SqliteStore(config.sqlitePath);
+  return new SqliteStore(config.sqlitePath, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
 }

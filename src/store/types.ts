@@ -47,6 +47,11 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+export interface ImportCounts {
+  streams: UpsertCounts;
+  users: { added: number; kept: number };
+}
+
 export interface StreamStore {
   /** Streams whose `datetime` starts with `day` (YYYYMMDD), newest first (ties by key, descending). */
   findByDay(day: string): Promise<Stream[]>;
@@ -238,6 +243,18 @@ export interface Health {
   detail?: string;
 }
 
+/** Why a store cannot serve requests right now (what /readyz reports). */
+export type NotReadyReason =
+  | 'missing'
+  | 'read-only'
+  | 'locked'
+  | 'disk-full'
+  | 'unreadable'
+  | 'unreachable'
+  | 'timeout';
+
+export type Readiness = { ok: true } | { ok: false; reason: NotReadyReason };
+
 export interface Store {
   readonly kind: 'sqlite' | 'mongodb';
   readonly streams: StreamStore;
@@ -247,5 +264,13 @@ export interface Store {
   readonly talents: TalentStore;
   readonly counters: CounterStore;
   health(): Promise<Health>;
+  /**
+   * `holodule import`'s write: streams upserted by key, users added when absent (never overwritten).
+   * SQLite writes it all in one transaction; MongoDB (no multi-document transaction on a standalone server)
+   * writes in order, so callers check every document before calling this.
+   */
+  importAll(streams: Stream[], users: NewUser[]): Promise<ImportCounts>;
+  /** Whether requests can read and write now, answered within about `deadlineMs` (cheap: no data is written). */
+  ready(deadlineMs: number): Promise<Readiness>;
   close(): Promise<void>;
 }

@@ -4,12 +4,46 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { MAX_USERNAME_LENGTH } from '../../src/domain/users.js';
 import { runCli } from '../support/cli.js';
+import { testMongo, type TestMongo } from '../support/mongo-server.js';
 import { makeStream } from '../support/streams.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
 // Compiled tests run from dist/test/cli; the fixtures stay in the source tree.
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/mongoexport/${name}`, import.meta.url));
+
+const mongo = await testMongo();
+
+/** The usernames POST /users refuses, which import must refuse too. */
+const REFUSED_USERNAMES = ['nul\u0000name', 'new\nline', '   ', 'x'.repeat(MAX_USERNAME_LENGTH + 1)];
+
+const GOOD_STREAM = makeStream('20201209 230000');
+const GOOD_USER = { id: '1', username: 'good', password: 'password01' };
+
+/** A valid stream, a valid user, then one user per refused name: one document a line. */
+function fileWithBadUsers(path: string): void {
+  writeFileSync(
+    path,
+    [
+      JSON.stringify(GOOD_STREAM),
+      JSON.stringify(GOOD_USER),
+      ...REFUSED_USERNAMES.map((username, i) =>
+        JSON.stringify({ id: String(i + 2), username, password: 'password01' }),
+      ),
+    ].join('\n'),
+  );
+}
+
+function assertNamesEachBadUser(stderr: string): void {
+  for (let line = 3; line < 3 + REFUSED_USERNAMES.length; line++) {
+    assert.match(
+      stderr,
+      new RegExp(`line ${line}: a username is 1 to ${MAX_USERNAME_LENGTH} characters, without spaces`),
+    );
+  }
+  assert.match(stderr, /^holodule: nothing imported:/);
+}
 
 function setup(t: { after: (fn: () => void) => void }) {
   const dir = makeTempDir();
@@ -107,6 +141,31 @@ describe('holodule import', () => {
     await withStore(async (store) => assert.equal(await store.streams.count(), 0));
   });
 
+  it('refuses the usernames the API refuses (NUL, newline, whitespace only, over-long), naming each, and writes nothing, not even the valid stream and user beside them', async (t) => {
+    const { env, dir, withStore } = setup(t);
+    const file = join(dir, 'bad-users.json');
+    fileWithBadUsers(file);
+    const sut = await runCli(['import', file], { env });
+    assert.equal(sut.code, 1);
+    assertNamesEachBadUser(sut.stderr);
+    await withStore(async (store) => {
+      assert.equal(await store.streams.count(), 0);
+      assert.equal(await store.users.count(), 0);
+    });
+  });
+
+  it('imports the longest and multi-byte usernames the API accepts', async (t) => {
+    const { env, dir, withStore } = setup(t);
+    const file = join(dir, 'long-users.json');
+    const names = ['y'.repeat(MAX_USERNAME_LENGTH), '𝒜'.repeat(MAX_USERNAME_LENGTH), 'ユーザー🎉'];
+    writeFileSync(file, JSON.stringify(names.map((username, i) => ({ id: String(i), username, password: 'pw' }))));
+    const sut = await runCli(['import', file], { env });
+    assert.equal(sut.code, 0, sut.stderr);
+    await withStore(async (store) => {
+      for (const name of names) assert.equal((await store.users.findByUsername(name))?.username, name);
+    });
+  });
+
   it('when the file does not exist, then it says so in one line', async (t) => {
     const { env } = setup(t);
     const sut = await runCli(['import', '/nonexistent/file.json'], { env });
@@ -114,3 +173,31 @@ describe('holodule import', () => {
     assert.match(sut.stderr, /^holodule: ENOENT: no such file or directory/);
   });
 });
+
+if (mongo) describeOnMongo(mongo);
+
+function describeOnMongo(server: TestMongo): void {
+  describe('holodule import on MongoDB', () => {
+    it('checks every document before writing any: a bad username leaves the valid stream and user beside it unwritten', async (t) => {
+      const dir = makeTempDir();
+      const database = server.freshDatabaseName();
+      t.after(async () => {
+        await server.dropDatabase(database);
+        dir.remove();
+      });
+      const env = { MONGODB_URL: server.url, HOLODULE_MONGODB_DATABASE: database, HOLODULE_DATA_DIR: dir.path };
+      const file = join(dir.path, 'bad-users.json');
+      fileWithBadUsers(file);
+      const sut = await runCli(['import', file], { env });
+      assert.equal(sut.code, 1);
+      assertNamesEachBadUser(sut.stderr);
+
+      // The same valid documents on their own are all new: the refused file wrote none of them.
+      const good = join(dir.path, 'good.json');
+      writeFileSync(good, JSON.stringify([GOOD_STREAM, GOOD_USER]));
+      const ok = await runCli(['import', good], { env });
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(ok.stdout, /streams: 1 new, 0 updated, 0 unchanged; users: 1 added, 0 already present/);
+    });
+  });
+}

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { runCli } from '../support/cli.js';
+import { holdWriteLock } from '../support/file-faults.js';
+import { makeTempDir } from '../support/temp-dir.js';
 
 /** A loopback port nothing listens on (taken, then released). */
 async function closedPort(): Promise<number> {
@@ -31,4 +34,21 @@ it('gives up on an unreachable MongoDB after a few tries, with one line saying w
   );
   assert.equal(lines.filter((l) => /retrying in/.test(l)).length, 2);
   assert.doesNotMatch(sut.stderr, /\n\s+at /, 'no stack trace');
+});
+
+it('when another process holds the SQLite write lock past the busy timeout, then a command says the database is unavailable, exit code 1', async (t) => {
+  const dir = makeTempDir();
+  const env = { HOLODULE_DATA_DIR: dir.path, HOLODULE_SAMPLE_DATA: 'false', HOLODULE_SQLITE_BUSY_TIMEOUT_MS: '200' };
+  const made = await runCli(['user', 'list'], { env });
+  assert.equal(made.code, 0, made.stderr);
+  const lock = await holdWriteLock(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await lock.release();
+    dir.remove();
+  });
+
+  const sut = await runCli(['user', 'add', 'alice'], { env, stdin: 'password-alice\n' });
+
+  assert.equal(sut.code, 1);
+  assert.equal(sut.stderr.trim(), 'holodule: the database is unavailable: database is locked');
 });

@@ -1,4 +1,5 @@
-// MongoDB lost while serving: 503 for what needs it, /healthz says so, and service resumes by itself;
+// MongoDB lost while serving: 503 for what needs it, /readyz says so (/healthz, liveness, does not), and
+// service resumes by itself;
 // MongoDB not there yet when holodule starts: it waits, saying so once per retry.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ if (mongo?.restartable) {
 
 function describeFaults(server: TestMongo): void {
   describe('when MongoDB is lost while serving', () => {
-    it('answers 503 Service Unavailable, reports the database down on /healthz, and recovers when it is back', async (t) => {
+    it('answers 503 Service Unavailable, reports the store down on /readyz (not on /healthz), and recovers when it is back', async (t) => {
       const database = server.freshDatabaseName();
       const sut = await startTestServer({
         HOLODULE_STORE: 'mongodb',
@@ -51,11 +52,14 @@ function describeFaults(server: TestMongo): void {
         assert.equal(login.status, 503);
         assert.deepEqual(await login.json(), { error: 'Service Unavailable' });
 
-        const health = await fetch(`${sut.url}/healthz`);
-        assert.equal(health.status, 503);
-        const body = (await health.json()) as { status: string; store: Record<string, unknown> };
-        assert.equal(body.status, 'degraded');
-        assert.deepEqual(body.store, { kind: 'mongodb', ok: false, detail: 'database unreachable' });
+        const ready = await fetch(`${sut.url}/readyz`);
+        assert.equal(ready.status, 503);
+        assert.deepEqual(await ready.json(), {
+          status: 'not ready',
+          failed: ['store'],
+          checks: { shutdown: 'ok', keys: 'ok', store: 'unreachable' },
+        });
+        assert.equal((await fetch(`${sut.url}/healthz`)).status, 200, 'the process itself is alive');
 
         const unprotected = await fetch(`${sut.url}/openapi.json`);
         assert.equal(unprotected.status, 200, 'what does not need the database keeps working');
@@ -63,11 +67,11 @@ function describeFaults(server: TestMongo): void {
         await server.start();
       }
 
-      // On a busy machine the driver may need a heartbeat or two to see the server again: ask /healthz until then.
-      let healthy = false;
-      for (let attempt = 0; attempt < 20 && !healthy; attempt++)
-        healthy = (await fetch(`${sut.url}/healthz`)).status === 200;
-      assert.ok(healthy, 'holodule did not recover by itself');
+      // On a busy machine the driver may need a heartbeat or two to see the server again: ask /readyz until then.
+      let ready = false;
+      for (let attempt = 0; attempt < 20 && !ready; attempt++)
+        ready = (await fetch(`${sut.url}/readyz`)).status === 200;
+      assert.ok(ready, 'holodule did not recover by itself');
       const again = await getWithToken(`${sut.url}/holodules/20201209`, token);
       assert.equal(again.status, 200);
       assert.equal(((await again.json()) as { result: number }).result, 1);

@@ -10,6 +10,8 @@ if (await testMongo()) {
     await import('./auth.test.js');
     await import('./protected-requests.test.js');
     await import('./holodules.test.js');
+    await import('./readiness.test.js');
+    await import('./usernames.test.js');
     await import('./legacy-passwords.test.js');
     // Ours beyond the original: sessions, keys and throttling keep their state in the store too.
     await import('./sessions.test.js');

@@ -20,6 +20,25 @@ describeStoreContract('sqlite', async () => {
   };
 });
 
+it('imports streams and users in one transaction: when the database refuses one user, no stream is left behind', async (t) => {
+  const dir = makeTempDir();
+  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  const refused = { id: '3', username: 'user03', password: null as unknown as string };
+  await assert.rejects(
+    sut.importAll(
+      [makeStream('20201209 230000'), makeStream('20201209 220000')],
+      [{ id: '2', username: 'user02', password: 'password02' }, refused],
+    ),
+    /NOT NULL/,
+  );
+  assert.equal(await sut.streams.count(), 0);
+  assert.equal(await sut.users.count(), 0);
+});
+
 it('serves the day query from the datetime index, not a table scan', async (t) => {
   const dir = makeTempDir();
   const path = join(dir.path, 'holodule.sqlite');

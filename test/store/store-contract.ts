@@ -413,6 +413,25 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal((await sut.users.findByUsername('user01'))?.password, 'a');
       }));
 
+    it('imports streams and users together, upserting streams and adding users only when absent', () =>
+      withStore(async (sut) => {
+        await sut.users.create({ id: '1', username: 'user01', password: 'hash' });
+        const first = makeStream('20201209 230000');
+        const counts = await sut.importAll(
+          [first, makeStream('20201209 220000')],
+          [
+            { id: '1', username: 'user01', password: 'plain' },
+            { id: '2', username: 'user02', password: 'password02' },
+          ],
+        );
+        assert.deepEqual(counts, { streams: { inserted: 2, updated: 0, unchanged: 0 }, users: { added: 1, kept: 1 } });
+        assert.equal((await sut.users.findByUsername('user01'))?.password, 'hash', 'an existing user is kept');
+        assert.deepEqual(await sut.importAll([first], []), {
+          streams: { inserted: 0, updated: 0, unchanged: 1 },
+          users: { added: 0, kept: 0 },
+        });
+      }));
+
     it('replaces a password only while it still has the expected value', () =>
       withStore(async (sut) => {
         await sut.users.create({ id: '1', username: 'user01', password: 'plain', extra: { note: 'kept' } });

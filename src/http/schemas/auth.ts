@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
+import { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH } from '../../domain/users.js';
 import { JwtErrorBody, PlainErrorBody } from './errors.js';
 
-export const MAX_USERNAME_LENGTH = 256;
-export const MAX_PASSWORD_BYTES = 1024;
+export { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH };
 
 export const Credentials = Type.Object(
   {

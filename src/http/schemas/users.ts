@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { MAX_USERNAME_LENGTH } from '../../domain/users.js';
 import { JwtErrorBody, PlainErrorBody } from './errors.js';
 
 export const UserBody = Type.Object(
@@ -14,7 +15,7 @@ export const UserBody = Type.Object(
   { $id: 'User' },
 );
 
-const Username = Type.String({ minLength: 1, maxLength: 256 });
+const Username = Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH });
 const Password = Type.String({
   minLength: 1,
   maxLength: 1024,

@@ -6,10 +6,15 @@ import type {
   AuthStore,
   CounterStore,
   Health,
+  ImportCounts,
   LeaseStore,
+  NewUser,
+  Readiness,
   Store,
+  Stream,
   StreamStore,
   TalentStore,
+  User,
   UserStore,
 } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
@@ -51,6 +56,22 @@ export class MongoStore implements Store {
       return { ok: true, store: this.kind };
     } catch {
       return { ok: false, store: this.kind, detail: 'database unreachable' };
+    }
+  }
+
+  async importAll(streams: Stream[], users: NewUser[]): Promise<ImportCounts> {
+    const counts = { streams: await this.streams.upsertMany(streams), users: { added: 0, kept: 0 } };
+    for (const user of users) counts.users[(await this.users.insertIfAbsent(user)) ? 'added' : 'kept']++;
+    return counts;
+  }
+
+  /** A ping, within the deadline (or the store's own timeout, if shorter). */
+  async ready(deadlineMs: number): Promise<Readiness> {
+    try {
+      await guarded(Math.min(deadlineMs, this.timeoutMs), () => this.db.command({ ping: 1 }));
+      return { ok: true };
+    } catch {
+      return { ok: false, reason: 'unreachable' };
     }
   }
 

@@ -1,17 +1,17 @@
 // The embedded store: one SQLite file (WAL), the contract's fields as columns, our own fields as JSON.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, existsSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
 import { facetsOf } from '../stream-facets.js';
 import {
   type AuthStore,
   type CounterStore,
   type Health,
+  type ImportCounts,
   type LeaseStore,
   type NewUser,
   OWN_USER_FIELDS,
+  type Readiness,
   type Store,
   type Stream,
   type StreamStore,
@@ -25,9 +25,10 @@ import { cachedDays } from './day-cache.js';
 import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
-import { addFacetColumns, streamQuerySql } from './stream-query.js';
-import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
+import { guardedMethods, SqliteFile } from './sqlite-file.js';
+import { sqliteTalentStore } from './sqlite-talent-store.js';
+import { addFacetColumns, streamQuerySql } from './stream-query.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
 export const DAY_QUERY_SQL =
@@ -70,6 +71,48 @@ export interface SqliteStoreInfo {
   created: boolean;
 }
 
+export interface SqliteStoreOptions {
+  /** How long a write waits while another process holds the lock, before 503 (default 5 s). */
+  busyTimeoutMs?: number;
+}
+
+/** One open connection and the stores built on its prepared statements. */
+interface Connection {
+  readonly db: Database.Database;
+  readonly streams: StreamStore;
+  readonly users: UserStore;
+  readonly leases: LeaseStore;
+  readonly auth: AuthStore;
+  readonly talents: TalentStore;
+  readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
+}
+
+function setUp(db: Database.Database): Connection {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.exec(SCHEMA_SQL);
+  upgradeSchema(db);
+  addFacetColumns(db);
+  db.exec(FACET_INDEX_SQL);
+  const { upsertAllNow, ...streams } = streamStore(db);
+  const { insertIfAbsentNow, ...users } = userStore(db);
+  const importAll = db.transaction((batch: Stream[], newUsers: NewUser[]): ImportCounts => {
+    const counts = { streams: upsertAllNow(batch), users: { added: 0, kept: 0 } };
+    for (const user of newUsers) counts.users[insertIfAbsentNow(user) ? 'added' : 'kept']++;
+    return counts;
+  });
+  return {
+    db,
+    streams,
+    users,
+    leases: leaseStore(db),
+    auth: sqliteAuthStore(db),
+    talents: sqliteTalentStore(db),
+    importAll,
+  };
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly streams: StreamStore;
@@ -79,47 +122,52 @@ export class SqliteStore implements Store {
   readonly talents: TalentStore;
   readonly counters: CounterStore;
   readonly info: SqliteStoreInfo;
-  private readonly db: Database.Database;
+  private readonly file: SqliteFile<Connection>;
   private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
 
-  constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const created = path === ':memory:' || !existsSync(path);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.db.exec(SCHEMA_SQL);
-    upgradeSchema(this.db);
-    addFacetColumns(this.db);
-    this.db.exec(FACET_INDEX_SQL);
-    this.info = { created };
-    this.streams = streamStore(this.db);
-    this.users = userStore(this.db);
-    this.leases = leaseStore(this.db);
-    this.auth = sqliteAuthStore(this.db);
-    this.talents = sqliteTalentStore(this.db);
+  constructor(
+    readonly path: string,
+    options: SqliteStoreOptions = {},
+  ) {
+    this.file = new SqliteFile(path, setUp, {
+      busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+      writeProbeSql: 'DELETE FROM leases WHERE 0',
+    });
+    this.info = { created: this.file.created };
+    // Every operation goes through the file's guard, on whichever connection is open at the time.
+    this.streams = guardedMethods(this.file, (c) => c.streams);
+    this.users = guardedMethods(this.file, (c) => c.users);
+    this.leases = guardedMethods(this.file, (c) => c.leases);
+    this.auth = guardedMethods(this.file, (c) => c.auth);
+    this.talents = guardedMethods(this.file, (c) => c.talents);
+    // Anonymous read counters live in a file of their own, so counting never empties the day cache.
     this.counterFile = sqliteCounterStore(countersPath(path));
     this.counters = this.counterFile;
   }
 
   async health(): Promise<Health> {
-    try {
-      this.db.prepare('SELECT 1').get();
-      return { ok: true, store: this.kind };
-    } catch {
-      return { ok: false, store: this.kind, detail: 'database unreadable' };
-    }
+    const readiness = await this.file.ready(1000);
+    return readiness.ok
+      ? { ok: true, store: this.kind }
+      : { ok: false, store: this.kind, detail: `database ${readiness.reason}` };
+  }
+
+  importAll(streams: Stream[], users: NewUser[]): Promise<ImportCounts> {
+    return this.file.run((c) => c.importAll(streams, users));
+  }
+
+  ready(deadlineMs: number): Promise<Readiness> {
+    return this.file.ready(deadlineMs);
   }
 
   async close(): Promise<void> {
     this.counterFile.close();
-    if (this.db.open) this.db.close();
+    this.file.close();
   }
 }
 
-function streamStore(db: Database.Database): StreamStore {
+/** The stream store, and its batch upsert as a plain call for use inside a larger transaction. */
+function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
   const streamsOfDay = cachedDays(db, (day) => byDay.all(day, dayUpperBound(day)).map(toStream));
   const byKey = db.prepare<[string], StreamRow>(
@@ -216,6 +264,7 @@ function streamStore(db: Database.Database): StreamStore {
       if (videoIds.length === 0) return [];
       return byVideoIds.all(JSON.stringify(videoIds)).map(toStream);
     },
+    upsertAllNow: upsertAll,
     async upsertMany(streams) {
       return upsertAll(streams);
     },
@@ -249,7 +298,8 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
   );
 }
 
-function userStore(db: Database.Database): UserStore {
+/** The user store, and its insert-if-absent as a plain call for use inside a larger transaction. */
+function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (user: NewUser) => boolean } {
   const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
   const byUid = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = ?`);
   const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
@@ -320,6 +370,7 @@ function userStore(db: Database.Database): UserStore {
         throw err;
       }
     },
+    insertIfAbsentNow: (user) => insertIgnore.run(toRow(user)).changes === 1,
     async insertIfAbsent(user) {
       return insertIgnore.run(toRow(user)).changes === 1;
     },
