@@ -4,7 +4,12 @@ import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -17,7 +22,15 @@ import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
+import {
+  MAX_PARAM_LENGTH,
+  acceptOnlyUtf8Json,
+  answerFrameworkError,
+  answerUnrouted,
+  trackRouteMethods,
+} from './request-refusals.js';
 import { JwtErrorBody, PlainErrorBody } from './schemas/errors.js';
+import { securitySchemes } from './schemas/security.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -77,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -87,11 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => {
-    request.log.info({ url: request.url }, 'no such route');
-    void reply.status(404).send({ error: 'Not found' });
-  });
+  acceptOnlyUtf8Json(app);
+  const unrouted = answerUnrouted(trackRouteMethods(app));
+  // A request without a route can still fail before the not-found handler (a QUERY without a body type):
+  // whatever failed, the answer is the path's 404 or 405.
+  app.setErrorHandler((err: FastifyError, request, reply) =>
+    request.is404 ? unrouted(request, reply) : handleError(err, request, reply),
+  );
+  app.setNotFoundHandler(unrouted);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -103,16 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         version: '0.1.0',
         description: "The hololive stream schedule, wire-compatible with the original Flask app's API.",
       },
-      components: {
-        securitySchemes: {
-          jwt: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'Authorization',
-            description: '`JWT <token>` (the original) or `Bearer <token>`',
-          },
-        },
-      },
+      components: { securitySchemes },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

@@ -1,6 +1,9 @@
 // The one error handler: AppError and Fastify's own errors become the contract's bodies; nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorShape } from '../errors.js';
+import { USERNAME_RULE } from '../domain/username-rule.js';
+import { passwordTooLong } from '../domain/users.js';
+import { UNSUPPORTED_CHARSET } from './request-refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -32,11 +35,25 @@ const DESCRIPTIONS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON',
   FST_ERR_BAD_URL: 'The URL is not valid',
+  [UNSUPPORTED_CHARSET]:
+    'The body must be JSON in UTF-8: Content-Type application/json, with no charset or charset=utf-8',
 };
 
-/** Our own words for a field's schema failure, where ajv's would be cryptic. */
-const FIELD_HINTS: Record<string, string> = {
-  'params.date': 'date must be 8 digits, YYYYMMDD (e.g. 20201209)',
+/** Our own words for a field's schema failure (the domain's words where it has them), where ajv's are cryptic. */
+const passwordHint = (request: FastifyRequest, keyword: string | undefined): string =>
+  keyword === 'minLength'
+    ? `a password needs at least ${request.server.config.passwords.minLength} characters`
+    : passwordTooLong;
+const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | undefined) => string> = {
+  'params.date': (request) => {
+    const { date } = request.params as { date: string };
+    return /^\d{8}$/.test(date)
+      ? `${date} is not a calendar date (YYYYMMDD)`
+      : 'date must be 8 digits, YYYYMMDD (e.g. 20201209)';
+  },
+  'body.password': passwordHint,
+  'body.new_password': passwordHint,
+  'body.username': () => `a username is ${USERNAME_RULE}`,
 };
 
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
@@ -54,7 +71,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
     const description =
       isWholeBody && first?.keyword === 'type'
         ? 'The request body must be a JSON object'
-        : (FIELD_HINTS[field] ?? `${field} ${first?.message ?? 'is invalid'}`);
+        : (FIELD_HINTS[field]?.(request, first?.keyword) ?? `${field} ${first?.message ?? 'is invalid'}`);
     return shape === 'jwt'
       ? new AppError(400, 'Bad Request', description, { shape })
       : new AppError(400, 'Bad request', description);
@@ -70,7 +87,9 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
     );
   }
   const description = DESCRIPTIONS[err.code] ?? REASONS[status] ?? 'The request was not accepted';
-  return new AppError(status, REASONS[status] ?? 'Bad request', description, { shape });
+  // Flask's plain 400 says `Bad request`; Flask-JWT's says `Bad Request`.
+  const error = status === 400 && shape === 'plain' ? 'Bad request' : (REASONS[status] ?? 'Bad request');
+  return new AppError(status, error, description, { shape });
 }
 
 export function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {

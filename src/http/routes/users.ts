@@ -11,36 +11,28 @@ import {
   setRole,
 } from '../../domain/users.js';
 import { conflict } from '../../errors.js';
-import {
-  changeOwnPasswordSchema,
-  createUserSchema,
-  deleteUserSchema,
-  getUserSchema,
-  listUsersSchema,
-  meSchema,
-  resetPasswordSchema,
-  updateUserSchema,
-} from '../schemas/users.js';
+import { userRouteSchemas } from '../schemas/users.js';
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = () => ({ store: app.store, hasher: app.passwords, minPasswordLength: app.config.passwords.minLength });
+  const schemas = userRouteSchemas(app.config.passwords.minLength);
   const audit = (event: string, actor: string, username: string) =>
     app.log.info({ event, actor, username }, `admin: ${event}`);
 
-  app.get('/users', { schema: listUsersSchema, onRequest: app.requireAdmin }, async () => listUsers(app.store));
+  app.get('/users', { schema: schemas.listUsers, onRequest: app.requireAdmin }, async () => listUsers(app.store));
 
-  app.post('/users', { schema: createUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
+  app.post('/users', { schema: schemas.createUser, onRequest: app.requireAdmin }, async (request, reply) => {
     const { username, password, role } = request.body;
     const user = await addUser(deps(), username, password, role);
     audit('user.create', request.user!.username, username);
     return reply.status(201).send(user);
   });
 
-  app.get('/users/:username', { schema: getUserSchema, onRequest: app.requireAdmin }, async (request) =>
+  app.get('/users/:username', { schema: schemas.getUser, onRequest: app.requireAdmin }, async (request) =>
     getUser(app.store, request.params.username),
   );
 
-  app.patch('/users/:username', { schema: updateUserSchema, onRequest: app.requireAdmin }, async (request) => {
+  app.patch('/users/:username', { schema: schemas.updateUser, onRequest: app.requireAdmin }, async (request) => {
     const { username } = request.params;
     const { disabled, role } = request.body;
     if (username === request.user!.username && (disabled === true || role === 'user')) {
@@ -58,7 +50,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/users/:username/password',
-    { schema: resetPasswordSchema, onRequest: app.requireAdmin },
+    { schema: schemas.resetPassword, onRequest: app.requireAdmin },
     async (request, reply) => {
       await changePassword(deps(), request.params.username, request.body.password);
       audit('user.password_reset', request.user!.username, request.params.username);
@@ -66,18 +58,22 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.delete('/users/:username', { schema: deleteUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
-    if (request.params.username === request.user!.username) throw conflict('you cannot delete yourself');
-    await removeUser(app.store, request.params.username);
-    audit('user.delete', request.user!.username, request.params.username);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/users/:username',
+    { schema: schemas.deleteUser, onRequest: app.requireAdmin },
+    async (request, reply) => {
+      if (request.params.username === request.user!.username) throw conflict('you cannot delete yourself');
+      await removeUser(app.store, request.params.username);
+      audit('user.delete', request.user!.username, request.params.username);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/me', { schema: meSchema, onRequest: app.requireUser }, async (request) =>
+  app.get('/me', { schema: schemas.me, onRequest: app.requireUser }, async (request) =>
     getUser(app.store, request.user!.username),
   );
 
-  app.put('/me/password', { schema: changeOwnPasswordSchema, onRequest: app.requireUser }, async (request, reply) => {
+  app.put('/me/password', { schema: schemas.changeOwnPassword, onRequest: app.requireUser }, async (request, reply) => {
     await changeOwnPassword(deps(), request.user!, request.body.current_password, request.body.new_password);
     request.log.info({ event: 'user.password_change', username: request.user!.username }, 'password changed');
     return reply.status(204).send(null);

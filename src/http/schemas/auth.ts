@@ -1,14 +1,22 @@
 import { Type } from 'typebox';
-import { JwtErrorBody } from './errors.js';
+import { MAX_PASSWORD_BYTES } from '../../domain/users.js';
+import { MAX_USERNAME_LENGTH } from '../../domain/username-rule.js';
+import { JwtErrorBody, described, refusals } from './errors.js';
+import { bearerOrJwt } from './security.js';
 
-export const MAX_USERNAME_LENGTH = 256;
-export const MAX_PASSWORD_BYTES = 1024;
+export { MAX_PASSWORD_BYTES };
 
 export const Credentials = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH, examples: ['user01'] }),
-    // A character bound here; the byte bound (1024) is checked before hashing.
-    password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_BYTES, examples: ['password01'] }),
+    // A character bound here; the byte bound (1024) is checked before hashing. No other rule: a login
+    // takes any stored password, even the original app's.
+    password: Type.String({
+      minLength: 1,
+      maxLength: MAX_PASSWORD_BYTES,
+      description: `At most ${MAX_PASSWORD_BYTES} bytes`,
+      examples: ['password01'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -20,7 +28,13 @@ export const TokenPairResponse = Type.Object({
   expires_in: Type.Integer({ description: "The access token's lifetime in seconds" }),
 });
 
-const authErrors = { 400: JwtErrorBody, 401: JwtErrorBody, 413: JwtErrorBody, 415: JwtErrorBody, 429: JwtErrorBody };
+const jwtRefusal = (description: string) => described(JwtErrorBody, description);
+const credentialRefusals = {
+  400: jwtRefusal('The body is not a JSON object'),
+  401: jwtRefusal('Invalid credentials (every credential failure alike), or a bad, expired or reused refresh token'),
+  ...refusals.body(JwtErrorBody),
+  ...refusals.unavailable,
+};
 
 export const authRouteSchema = {
   tags: ['auth'],
@@ -29,21 +43,31 @@ export const authRouteSchema = {
     'Every credential failure (wrong password, unknown user, missing or empty field, other keys) gives the same 401. ' +
     'Repeated failures are throttled per account and per client address: 429 with Retry-After.',
   body: Credentials,
-  response: { 200: TokenPairResponse, ...authErrors },
+  response: {
+    200: TokenPairResponse,
+    ...credentialRefusals,
+    429: jwtRefusal('Too many failed logins for this account or from this address; see Retry-After'),
+  },
 };
 
 export const refreshRouteSchema = {
   tags: ['auth'],
   summary: 'Exchange a refresh token for a new pair (rotation; a reused refresh token revokes its session)',
   body: Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 8192 }) }, { additionalProperties: false }),
-  response: { 200: TokenPairResponse, ...authErrors },
+  response: { 200: TokenPairResponse, ...credentialRefusals },
 };
 
 export const logoutRouteSchema = {
   tags: ['auth'],
   summary: 'Revoke the access token presented and its refresh chain',
-  security: [{ jwt: [] }],
-  response: { 204: Type.Null(), 401: JwtErrorBody },
+  security: bearerOrJwt,
+  response: {
+    204: Type.Null(),
+    ...refusals.badRequest,
+    ...refusals.unauthenticated,
+    ...refusals.body(JwtErrorBody),
+    ...refusals.unavailable,
+  },
 };
 
 export const jwksRouteSchema = {

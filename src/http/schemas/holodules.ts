@@ -1,5 +1,11 @@
 import { Type } from 'typebox';
-import { JwtErrorBody, PlainErrorBody } from './errors.js';
+import { refusals } from './errors.js';
+import { bearerOrJwt } from './security.js';
+
+/** YYYYMMDD, a real calendar day from 1970 to 9999 (leap years included): what findStreamsByDay accepts. */
+export const DAY_PATTERN =
+  '^(?:(?:19[7-9][0-9]|[2-9][0-9]{3})(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)|02(?:0[1-9]|1[0-9]|2[0-8]))' +
+  '|(?:19(?:7[26]|8[048]|9[26])|[2-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)0229)$';
 
 // Property order is the contract's field order: fast-json-stringify writes them in this order.
 export const StreamBody = Type.Object(
@@ -16,7 +22,11 @@ export const StreamBody = Type.Object(
 );
 
 export const DayParams = Type.Object({
-  date: Type.String({ pattern: '^[0-9]{8}$', description: 'A day in Japan time, YYYYMMDD', examples: ['20201209'] }),
+  date: Type.String({
+    pattern: DAY_PATTERN,
+    description: 'A day in Japan time, YYYYMMDD: a real calendar date from 19700101 to 99991231',
+    examples: ['20201209'],
+  }),
 });
 
 export const DayResponse = Type.Object({
@@ -27,7 +37,13 @@ export const DayResponse = Type.Object({
 export const dayRouteSchema = {
   tags: ['schedule'],
   summary: "One day's streams, newest first",
-  security: [{ jwt: [] }],
+  security: bearerOrJwt,
   params: DayParams,
-  response: { 200: DayResponse, 400: PlainErrorBody, 401: JwtErrorBody, 404: PlainErrorBody, 503: PlainErrorBody },
+  response: {
+    200: DayResponse,
+    ...refusals.badRequest,
+    ...refusals.unauthenticated,
+    404: { ...refusals.notFound[404], description: 'No stream that day' },
+    ...refusals.unavailable,
+  },
 };
