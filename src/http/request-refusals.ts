@@ -23,7 +23,10 @@ export function answerFrameworkError(err: FastifyError, request: FastifyRequest,
 export function trackRouteMethods(app: FastifyInstance): (path: string) => string[] {
   const routes: Array<{ pattern: RegExp; methods: Set<string> }> = [];
   app.addHook('onRoute', (route) => {
-    const pattern = patternOf(route.url ?? route.path);
+    const url = route.url ?? route.path;
+    // A catch-all (a CORS preflight's `OPTIONS *`) says nothing about which paths exist.
+    if (url === '*' || url === '/*') return;
+    const pattern = patternOf(url);
     const methods = [route.method].flat().map((m) => m.toUpperCase());
     const known = routes.find((r) => r.pattern.source === pattern.source);
     if (known) for (const m of methods) known.methods.add(m);
