@@ -41,7 +41,8 @@ export const authRouteSchema = {
   summary: 'Exchange a username and password for an access token (and a refresh token)',
   description:
     'Every credential failure (wrong password, unknown user, missing or empty field, other keys) gives the same 401. ' +
-    'Repeated failures are throttled per account and per client address: 429 with Retry-After.',
+    'Repeated failures are throttled per account and per client address: 429 with Retry-After. ' +
+    'When the store cannot count the attempt, 503 and the password is not checked (the throttle fails closed).',
   body: Credentials,
   response: {
     200: TokenPairResponse,

@@ -87,8 +87,20 @@ export function userRouteSchemas(minPasswordLength: number) {
     resetPassword: {
       ...admin,
       summary: "Set a user's password (admin); ends their tokens",
+      description:
+        'An admin setting their own password must also give the current one, as with PUT /me/password ' +
+        '(400 otherwise); for another user it is not asked.',
       params: UserParams,
-      body: Type.Object({ password: NewPassword }, { additionalProperties: false }),
+      body: Type.Object(
+        {
+          password: NewPassword,
+          current_password: Type.Optional({
+            ...CurrentPassword,
+            description: 'Your current password: needed for your own',
+          }),
+        },
+        { additionalProperties: false },
+      ),
       response: { 204: Type.Null(), ...adminRefusals, ...refusals.notFound, ...refusals.body(PlainErrorBody) },
     },
     deleteUser: {
