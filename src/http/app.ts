@@ -119,7 +119,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'holodule',
         version: '0.1.0',
-        description: "The hololive stream schedule, wire-compatible with the original Flask app's API.",
+        description:
+          "The hololive stream schedule, wire-compatible with the original Flask app's API. On any path: an " +
+          'unknown path is `404 {"error": "Not found"}`; a method the path does not serve is `405` with `Allow`; ' +
+          'bad percent-encoding in the URL is `400`. Every answer carries `x-request-id`.',
       },
       components: { securitySchemes },
     },

@@ -56,6 +56,8 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(statuses('/users', 'post'), ['201', '400', '401', '403', '409', '413', '415', '503']);
     assert.deepEqual(statuses('/holodules/{date}', 'get'), ['200', '400', '401', '404', '503']);
     assert.deepEqual(statuses('/me/password', 'put'), ['204', '400', '401', '413', '415', '503']);
+    assert.equal(doc.paths['/auth'].post.responses['429'].headers['Retry-After'].schema.type, 'integer');
+    assert.match(doc.info.description, /405/);
   });
 });
 

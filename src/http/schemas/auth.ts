@@ -47,7 +47,10 @@ export const authRouteSchema = {
   response: {
     200: TokenPairResponse,
     ...credentialRefusals,
-    429: jwtRefusal('Too many failed logins for this account or from this address; see Retry-After'),
+    429: {
+      ...jwtRefusal('Too many failed logins for this account or from this address'),
+      headers: { 'Retry-After': { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again' } },
+    },
   },
 };
 
