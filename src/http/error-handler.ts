@@ -40,11 +40,12 @@ const DESCRIPTIONS: Record<string, string> = {
 };
 
 /** Our own words for a field's schema failure (the domain's words where it has them), where ajv's are cryptic. */
-const passwordHint = (request: FastifyRequest, keyword: string | undefined): string =>
-  keyword === 'minLength'
-    ? `a password needs at least ${request.server.config.passwords.minLength} characters`
-    : passwordTooLong;
-const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | undefined) => string> = {
+const passwordHint = (request: FastifyRequest, keyword: string | undefined): string | undefined => {
+  if (keyword === 'minLength')
+    return `a password needs at least ${request.server.config.passwords.minLength} characters`;
+  return keyword === 'maxLength' ? passwordTooLong : undefined;
+};
+const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | undefined) => string | undefined> = {
   'params.date': (request) => {
     const { date } = request.params as { date: string };
     return /^\d{8}$/.test(date)
@@ -53,7 +54,7 @@ const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | un
   },
   'body.password': passwordHint,
   'body.new_password': passwordHint,
-  'body.username': () => `a username is ${USERNAME_RULE}`,
+  'body.username': (_request, keyword) => (keyword === 'type' ? undefined : `a username is ${USERNAME_RULE}`),
 };
 
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {

@@ -177,7 +177,8 @@ describe('requests Fastify refuses, in our shape', () => {
     for (const [password, rule] of [
       ['short', 'a password needs at least 8 characters'],
       ['x'.repeat(257), 'a password may be at most 256 characters (at most 1024 bytes)'],
-    ]) {
+      [12345678, 'body.password must be string'],
+    ] as const) {
       const res = await raw(sut.url, 'POST', '/users', { headers, body: JSON.stringify({ username: 'u2', password }) });
       assert.equal(res.status, 400);
       assert.deepEqual(res.body, { error: 'Bad request', description: rule });
