@@ -5,11 +5,12 @@ import { isPasswordHash } from '../auth/passwords.js';
 import { AppError, badRequest } from '../errors.js';
 import type { NewUser, Store, User } from '../store/types.js';
 import { isDisabled, roleOf } from './sessions.js';
+import { USERNAME_RULE, isValidUsername } from './username-rule.js';
 
 export const MAX_PASSWORD_BYTES = 1024;
-/** The longest username, in characters (code points): the API's schema, the URL router and `import` all use it. */
-export const MAX_USERNAME_LENGTH = 256;
-const USERNAME = new RegExp(`^[^\\s\\p{C}]{1,${MAX_USERNAME_LENGTH}}$`, 'u');
+export { MAX_USERNAME_LENGTH } from './username-rule.js';
+/** A new password's bound in characters: 256 code points are never over 1024 bytes, and JSON Schema can state it. */
+export const MAX_PASSWORD_CHARACTERS = MAX_PASSWORD_BYTES / 4;
 
 export interface UserDeps {
   store: Store;
@@ -38,17 +39,20 @@ const summaryOf = (u: NewUser): UserSummary => ({
 });
 
 export function checkUsername(username: string): string {
-  if (!USERNAME.test(username)) {
-    throw badRequest(`a username is 1 to ${MAX_USERNAME_LENGTH} characters, without spaces or control characters`);
+  if (!isValidUsername(username)) {
+    throw badRequest(`a username is ${USERNAME_RULE}`);
   }
   return username;
 }
 
+export const passwordTooLong = `a password may be at most ${MAX_PASSWORD_CHARACTERS} characters (at most ${MAX_PASSWORD_BYTES} bytes)`;
+
 /** OWASP: a minimum length, a generous maximum, and never silently truncated. */
 export function checkNewPassword(password: string, minLength: number): string {
-  if ([...password].length < minLength) throw badRequest(`a password needs at least ${minLength} characters`);
-  if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
-    throw badRequest(`a password may be at most ${MAX_PASSWORD_BYTES} bytes`);
+  const characters = [...password].length;
+  if (characters < minLength) throw badRequest(`a password needs at least ${minLength} characters`);
+  if (characters > MAX_PASSWORD_CHARACTERS || Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
+    throw badRequest(passwordTooLong);
   }
   return password;
 }

@@ -4,7 +4,12 @@ import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
@@ -12,9 +17,8 @@ import type { Config } from '../config.js';
 import type { ScheduleDeps } from '../domain/schedule-v2.js';
 import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
-import { MAX_USERNAME_LENGTH } from '../domain/users.js';
 import type { Store } from '../store/types.js';
-import { handleError, handleNotFound } from './error-handler.js';
+import { handleError } from './error-handler.js';
 import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
@@ -26,7 +30,15 @@ import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
 import { v2StreamRoutes } from './routes/v2-streams.js';
 import { v2TalentRoutes } from './routes/v2-talents.js';
+import {
+  MAX_PARAM_LENGTH,
+  acceptOnlyUtf8Json,
+  answerFrameworkError,
+  answerUnrouted,
+  trackRouteMethods,
+} from './request-refusals.js';
 import { JwtErrorBody, PlainErrorBody } from './schemas/errors.js';
+import { securitySchemes } from './schemas/security.js';
 import { ProblemBody } from './schemas/v2.js';
 
 declare module 'fastify' {
@@ -52,8 +64,6 @@ export interface AppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** The longest username percent-encoded (4 UTF-8 bytes a character, 3 characters a byte), so every name is routable. */
-const MAX_PARAM_LENGTH = MAX_USERNAME_LENGTH * 4 * 3;
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Requests Node's HTTP parser refuses before Fastify sees them (oversized headers, garbage): our body shape. */
@@ -92,7 +102,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ...loggerOption,
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
-    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     requestIdHeader: false,
     // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
     genReqId: (req) => {
@@ -103,6 +112,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // While closing, requests already on a connection are served (with Connection: close) and /readyz says draining.
     return503OnClosing: false,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -120,8 +131,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);
   app.addSchema(ProblemBody);
-  app.setErrorHandler(handleError);
-  app.setNotFoundHandler(handleNotFound);
+  acceptOnlyUtf8Json(app);
+  const unrouted = answerUnrouted(trackRouteMethods(app), handleError);
+  // A request without a route can still fail before the not-found handler (a QUERY without a body type):
+  // whatever failed, the answer is the path's 404 or 405.
+  app.setErrorHandler((err: FastifyError, request, reply) =>
+    request.is404 ? unrouted(request, reply) : handleError(err, request, reply),
+  );
+  app.setNotFoundHandler(unrouted);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
@@ -132,18 +149,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       info: {
         title: 'holodule',
         version: '0.1.0',
-        description: "The hololive stream schedule, wire-compatible with the original Flask app's API.",
+        description:
+          "The hololive stream schedule, wire-compatible with the original Flask app's API. On any path: an " +
+          'unknown path is `404 {"error": "Not found"}`; a method the path does not serve is `405` with `Allow`; ' +
+          'bad percent-encoding in the URL is `400`. Every answer carries `x-request-id`.',
       },
-      components: {
-        securitySchemes: {
-          jwt: {
-            type: 'apiKey',
-            in: 'header',
-            name: 'Authorization',
-            description: '`JWT <token>` (the original) or `Bearer <token>`',
-          },
-        },
-      },
+      components: { securitySchemes },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });

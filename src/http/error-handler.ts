@@ -1,8 +1,11 @@
 // The one error handler: AppError and Fastify's own errors become the contract's bodies (v1) or RFC 9457 problem
 // details (v2, chosen by the route prefix); nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorShape, notFound } from '../errors.js';
+import { AppError, type ErrorShape } from '../errors.js';
+import { USERNAME_RULE } from '../domain/username-rule.js';
+import { passwordTooLong } from '../domain/users.js';
 import { problemOf, PROBLEM_CONTENT_TYPE } from './problem.js';
+import { UNSUPPORTED_CHARSET } from './request-refusals.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -34,11 +37,26 @@ const DESCRIPTIONS: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'The request body is too large',
   FST_ERR_CTP_INVALID_JSON_BODY: 'The request body is not valid JSON',
   FST_ERR_BAD_URL: 'The URL is not valid',
+  [UNSUPPORTED_CHARSET]:
+    'The body must be JSON in UTF-8: Content-Type application/json, with no charset or charset=utf-8',
 };
 
-/** Our own words for a field's schema failure, where ajv's would be cryptic. */
-const FIELD_HINTS: Record<string, string> = {
-  'params.date': 'date must be 8 digits, YYYYMMDD (e.g. 20201209)',
+/** Our own words for a field's schema failure (the domain's words where it has them), where ajv's are cryptic. */
+const passwordHint = (request: FastifyRequest, keyword: string | undefined): string | undefined => {
+  if (keyword === 'minLength')
+    return `a password needs at least ${request.server.config.passwords.minLength} characters`;
+  return keyword === 'maxLength' ? passwordTooLong : undefined;
+};
+const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | undefined) => string | undefined> = {
+  'params.date': (request) => {
+    const { date } = request.params as { date: string };
+    return /^\d{8}$/.test(date)
+      ? `${date} is not a calendar date (YYYYMMDD)`
+      : 'date must be 8 digits, YYYYMMDD (e.g. 20201209)';
+  },
+  'body.password': passwordHint,
+  'body.new_password': passwordHint,
+  'body.username': (_request, keyword) => (keyword === 'type' ? undefined : `a username is ${USERNAME_RULE}`),
 };
 
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
@@ -62,7 +80,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
     const description =
       isWholeBody && first?.keyword === 'type'
         ? 'The request body must be a JSON object'
-        : (FIELD_HINTS[field] ?? `${field} ${first?.message ?? 'is invalid'}`);
+        : (FIELD_HINTS[field]?.(request, first?.keyword) ?? `${field} ${first?.message ?? 'is invalid'}`);
     return shape === 'jwt'
       ? new AppError(400, 'Bad Request', description, { shape })
       : new AppError(400, 'Bad request', description, parameter ? { parameter } : {});
@@ -78,7 +96,9 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
     );
   }
   const description = DESCRIPTIONS[err.code] ?? REASONS[status] ?? 'The request was not accepted';
-  return new AppError(status, REASONS[status] ?? 'Bad request', description, { shape });
+  // Flask's plain 400 says `Bad request`; Flask-JWT's says `Bad Request`.
+  const error = status === 400 && shape === 'plain' ? 'Bad request' : (REASONS[status] ?? 'Bad request');
+  return new AppError(status, error, description, { shape });
 }
 
 /** v2 answers errors as problem details; everything else keeps the original's bodies. */
@@ -90,13 +110,6 @@ function sendProblem(reply: FastifyReply, error: AppError): void {
     .headers(error.headers)
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify(problemOf(error)));
-}
-
-/** No such route: the contract's 404, or a problem under /api/v2. */
-export function handleNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  request.log.info({ url: request.url }, 'no such route');
-  if (isV2(request)) sendProblem(reply, notFound());
-  else void reply.status(404).send({ error: 'Not found' });
 }
 
 export function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {

@@ -11,30 +11,22 @@ import {
   setRole,
 } from '../../domain/users.js';
 import { conflict } from '../../errors.js';
-import {
-  changeOwnPasswordSchema,
-  createUserSchema,
-  deleteUserSchema,
-  getUserSchema,
-  listUsersSchema,
-  meSchema,
-  resetPasswordSchema,
-  updateUserSchema,
-} from '../schemas/users.js';
+import { userRouteSchemas } from '../schemas/users.js';
 
 // Accounts must never be shown stale: a client may keep them, but revalidates each time (ETag → 304).
 const revalidate = { httpCache: 'revalidate' } as const;
 
 export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const deps = () => ({ store: app.store, hasher: app.passwords, minPasswordLength: app.config.passwords.minLength });
+  const schemas = userRouteSchemas(app.config.passwords.minLength);
   const audit = (event: string, actor: string, username: string) =>
     app.log.info({ event, actor, username }, `admin: ${event}`);
 
-  app.get('/users', { schema: listUsersSchema, onRequest: app.requireAdmin, config: revalidate }, async () =>
+  app.get('/users', { schema: schemas.listUsers, onRequest: app.requireAdmin, config: revalidate }, async () =>
     listUsers(app.store),
   );
 
-  app.post('/users', { schema: createUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
+  app.post('/users', { schema: schemas.createUser, onRequest: app.requireAdmin }, async (request, reply) => {
     const { username, password, role } = request.body;
     const user = await addUser(deps(), username, password, role);
     audit('user.create', request.user!.username, username);
@@ -43,11 +35,11 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/users/:username',
-    { schema: getUserSchema, onRequest: app.requireAdmin, config: revalidate },
+    { schema: schemas.getUser, onRequest: app.requireAdmin, config: revalidate },
     async (request) => getUser(app.store, request.params.username),
   );
 
-  app.patch('/users/:username', { schema: updateUserSchema, onRequest: app.requireAdmin }, async (request) => {
+  app.patch('/users/:username', { schema: schemas.updateUser, onRequest: app.requireAdmin }, async (request) => {
     const { username } = request.params;
     const { disabled, role } = request.body;
     if (username === request.user!.username && (disabled === true || role === 'user')) {
@@ -65,7 +57,7 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/users/:username/password',
-    { schema: resetPasswordSchema, onRequest: app.requireAdmin },
+    { schema: schemas.resetPassword, onRequest: app.requireAdmin },
     async (request, reply) => {
       const { password, current_password } = request.body;
       // Your own password, even as an admin: a stolen session must not be enough to take the account over.
@@ -79,18 +71,22 @@ export const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.delete('/users/:username', { schema: deleteUserSchema, onRequest: app.requireAdmin }, async (request, reply) => {
-    if (request.params.username === request.user!.username) throw conflict('you cannot delete yourself');
-    await removeUser(app.store, request.params.username);
-    audit('user.delete', request.user!.username, request.params.username);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/users/:username',
+    { schema: schemas.deleteUser, onRequest: app.requireAdmin },
+    async (request, reply) => {
+      if (request.params.username === request.user!.username) throw conflict('you cannot delete yourself');
+      await removeUser(app.store, request.params.username);
+      audit('user.delete', request.user!.username, request.params.username);
+      return reply.status(204).send(null);
+    },
+  );
 
-  app.get('/me', { schema: meSchema, onRequest: app.requireUser, config: revalidate }, async (request) =>
+  app.get('/me', { schema: schemas.me, onRequest: app.requireUser, config: revalidate }, async (request) =>
     getUser(app.store, request.user!.username),
   );
 
-  app.put('/me/password', { schema: changeOwnPasswordSchema, onRequest: app.requireUser }, async (request, reply) => {
+  app.put('/me/password', { schema: schemas.changeOwnPassword, onRequest: app.requireUser }, async (request, reply) => {
     await changeOwnPassword(deps(), request.user!, request.body.current_password, request.body.new_password);
     request.log.info({ event: 'user.password_change', username: request.user!.username }, 'password changed');
     return reply.status(204).send(null);

@@ -1,14 +1,22 @@
 import { Type } from 'typebox';
-import { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH } from '../../domain/users.js';
-import { JwtErrorBody, PlainErrorBody } from './errors.js';
+import { MAX_PASSWORD_BYTES } from '../../domain/users.js';
+import { MAX_USERNAME_LENGTH } from '../../domain/username-rule.js';
+import { JwtErrorBody, described, refusals } from './errors.js';
+import { bearerOrJwt } from './security.js';
 
-export { MAX_PASSWORD_BYTES, MAX_USERNAME_LENGTH };
+export { MAX_PASSWORD_BYTES };
 
 export const Credentials = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH, examples: ['user01'] }),
-    // A character bound here; the byte bound (1024) is checked before hashing.
-    password: Type.String({ minLength: 1, maxLength: MAX_PASSWORD_BYTES, examples: ['password01'] }),
+    // A character bound here; the byte bound (1024) is checked before hashing. No other rule: a login
+    // takes any stored password, even the original app's.
+    password: Type.String({
+      minLength: 1,
+      maxLength: MAX_PASSWORD_BYTES,
+      description: `At most ${MAX_PASSWORD_BYTES} bytes`,
+      examples: ['password01'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -20,7 +28,13 @@ export const TokenPairResponse = Type.Object({
   expires_in: Type.Integer({ description: "The access token's lifetime in seconds" }),
 });
 
-const authErrors = { 400: JwtErrorBody, 401: JwtErrorBody, 413: JwtErrorBody, 415: JwtErrorBody, 429: JwtErrorBody };
+const jwtRefusal = (description: string) => described(JwtErrorBody, description);
+const credentialRefusals = {
+  400: jwtRefusal('The body is not a JSON object'),
+  401: jwtRefusal('Invalid credentials (every credential failure alike), or a bad, expired or reused refresh token'),
+  ...refusals.body(JwtErrorBody),
+  ...refusals.unavailable,
+};
 
 export const authRouteSchema = {
   tags: ['auth'],
@@ -30,21 +44,36 @@ export const authRouteSchema = {
     'Repeated failures are throttled per account and per client address: 429 with Retry-After. ' +
     'When the store cannot count the attempt, 503 and the password is not checked (the throttle fails closed).',
   body: Credentials,
-  response: { 200: TokenPairResponse, ...authErrors, 503: PlainErrorBody },
+  response: {
+    200: TokenPairResponse,
+    ...credentialRefusals,
+    429: {
+      ...jwtRefusal('Too many failed logins for this account or from this address'),
+      headers: { 'Retry-After': { type: 'integer', minimum: 1, description: 'Seconds to wait before trying again' } },
+    },
+  },
 };
 
 export const refreshRouteSchema = {
   tags: ['auth'],
   summary: 'Exchange a refresh token for a new pair (rotation; a reused refresh token revokes its session)',
-  body: Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 8192 }) }, { additionalProperties: false }),
-  response: { 200: TokenPairResponse, ...authErrors },
+  // 4096 characters: even escaped as \uXXXX pairs, an over-long token still fits the 64 KiB body limit and gets
+  // the schema's 400/401 rather than a 413.
+  body: Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+  response: { 200: TokenPairResponse, ...credentialRefusals },
 };
 
 export const logoutRouteSchema = {
   tags: ['auth'],
   summary: 'Revoke the access token presented and its refresh chain',
-  security: [{ jwt: [] }],
-  response: { 204: Type.Null(), 401: JwtErrorBody },
+  security: bearerOrJwt,
+  response: {
+    204: Type.Null(),
+    ...refusals.badRequest,
+    ...refusals.unauthenticated,
+    ...refusals.body(JwtErrorBody),
+    ...refusals.unavailable,
+  },
 };
 
 export const jwksRouteSchema = {

@@ -1,6 +1,8 @@
 import { Type } from 'typebox';
-import { MAX_USERNAME_LENGTH } from '../../domain/users.js';
-import { JwtErrorBody, PlainErrorBody } from './errors.js';
+import { MAX_PASSWORD_BYTES, MAX_PASSWORD_CHARACTERS } from '../../domain/users.js';
+import { MAX_USERNAME_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../../domain/username-rule.js';
+import { PlainErrorBody, refusals } from './errors.js';
+import { bearerOrJwt } from './security.js';
 
 export const UserBody = Type.Object(
   {
@@ -15,80 +17,120 @@ export const UserBody = Type.Object(
   { $id: 'User' },
 );
 
-const Username = Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH });
-const Password = Type.String({
+const NewUsername = Type.String({
   minLength: 1,
-  maxLength: 1024,
-  description: 'At least 8 characters (HOLODULE_PASSWORD_MIN_LENGTH), at most 1024 bytes',
+  maxLength: MAX_USERNAME_LENGTH,
+  pattern: USERNAME_PATTERN,
+  description: `A username: ${USERNAME_RULE}`,
+  examples: ['user02'],
 });
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
+/** Any stored name, including the original app's (which may hold spaces): no pattern here. */
+export const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH }) });
 
-const errors = { 400: PlainErrorBody, 401: JwtErrorBody, 403: JwtErrorBody, 404: PlainErrorBody, 409: PlainErrorBody };
-const admin = { tags: ['users'], security: [{ jwt: [] }] };
+const admin = { tags: ['users'], security: bearerOrJwt };
+const adminRefusals = {
+  ...refusals.badRequest,
+  ...refusals.unauthenticated,
+  ...refusals.forbidden,
+  ...refusals.unavailable,
+};
 
-export const listUsersSchema = {
-  ...admin,
-  summary: 'List users (admin)',
-  response: { 200: Type.Array(UserBody), ...errors },
-};
-export const createUserSchema = {
-  ...admin,
-  summary: 'Create a user (admin)',
-  body: Type.Object(
-    { username: Username, password: Password, role: Type.Optional(Role) },
-    { additionalProperties: false },
-  ),
-  response: { 201: UserBody, ...errors },
-};
-export const UserParams = Type.Object({ username: Username });
-export const getUserSchema = {
-  ...admin,
-  summary: 'One user (admin)',
-  params: UserParams,
-  response: { 200: UserBody, ...errors },
-};
-export const updateUserSchema = {
-  ...admin,
-  summary: 'Disable or enable a user, or change their role (admin); disabling ends their tokens',
-  params: UserParams,
-  body: Type.Object(
-    { disabled: Type.Optional(Type.Boolean()), role: Type.Optional(Role) },
-    { additionalProperties: false, minProperties: 1 },
-  ),
-  response: { 200: UserBody, ...errors },
-};
-export const resetPasswordSchema = {
-  ...admin,
-  summary: "Set a user's password (admin); ends their tokens",
-  description:
-    'An admin setting their own password must also give the current one, as with PUT /me/password ' +
-    '(400 otherwise); for another user it is not asked.',
-  params: UserParams,
-  body: Type.Object(
-    {
-      password: Password,
-      current_password: Type.Optional({ ...Password, description: 'Your current password: needed for your own' }),
+/** The user routes' schemas: a new password's minimum is configured (HOLODULE_PASSWORD_MIN_LENGTH). */
+export function userRouteSchemas(minPasswordLength: number) {
+  const NewPassword = Type.String({
+    minLength: minPasswordLength,
+    maxLength: MAX_PASSWORD_CHARACTERS,
+    description:
+      `At least ${minPasswordLength} characters (HOLODULE_PASSWORD_MIN_LENGTH), at most ${MAX_PASSWORD_CHARACTERS} ` +
+      `characters (so never over ${MAX_PASSWORD_BYTES} bytes); never truncated`,
+  });
+  // The current password is whatever was set, perhaps by the original app: only the login's bounds.
+  const CurrentPassword = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_BYTES });
+  return {
+    listUsers: {
+      ...admin,
+      summary: 'List users (admin)',
+      response: { 200: Type.Array(UserBody), ...adminRefusals },
     },
-    { additionalProperties: false },
-  ),
-  response: { 204: Type.Null(), ...errors },
-};
-export const deleteUserSchema = {
-  ...admin,
-  summary: 'Delete a user (admin); their tokens stop working at once',
-  params: UserParams,
-  response: { 204: Type.Null(), ...errors },
-};
-export const meSchema = {
-  tags: ['users'],
-  security: [{ jwt: [] }],
-  summary: 'The user the token belongs to',
-  response: { 200: UserBody, 401: JwtErrorBody },
-};
-export const changeOwnPasswordSchema = {
-  tags: ['users'],
-  security: [{ jwt: [] }],
-  summary: 'Change your own password (needs the current one); ends your other tokens',
-  body: Type.Object({ current_password: Password, new_password: Password }, { additionalProperties: false }),
-  response: { 204: Type.Null(), 400: PlainErrorBody, 401: JwtErrorBody },
-};
+    createUser: {
+      ...admin,
+      summary: 'Create a user (admin)',
+      body: Type.Object(
+        { username: NewUsername, password: NewPassword, role: Type.Optional(Role) },
+        { additionalProperties: false },
+      ),
+      response: { 201: UserBody, ...adminRefusals, ...refusals.conflict, ...refusals.body(PlainErrorBody) },
+    },
+    getUser: {
+      ...admin,
+      summary: 'One user (admin)',
+      params: UserParams,
+      response: { 200: UserBody, ...adminRefusals, ...refusals.notFound },
+    },
+    updateUser: {
+      ...admin,
+      summary: 'Disable or enable a user, or change their role (admin); disabling ends their tokens',
+      params: UserParams,
+      body: Type.Object(
+        { disabled: Type.Optional(Type.Boolean()), role: Type.Optional(Role) },
+        { additionalProperties: false, minProperties: 1 },
+      ),
+      response: {
+        200: UserBody,
+        ...adminRefusals,
+        ...refusals.notFound,
+        ...refusals.conflict,
+        ...refusals.body(PlainErrorBody),
+      },
+    },
+    resetPassword: {
+      ...admin,
+      summary: "Set a user's password (admin); ends their tokens",
+      description:
+        'An admin setting their own password must also give the current one, as with PUT /me/password ' +
+        '(400 otherwise); for another user it is not asked.',
+      params: UserParams,
+      body: Type.Object(
+        {
+          password: NewPassword,
+          current_password: Type.Optional({
+            ...CurrentPassword,
+            description: 'Your current password: needed for your own',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      response: { 204: Type.Null(), ...adminRefusals, ...refusals.notFound, ...refusals.body(PlainErrorBody) },
+    },
+    deleteUser: {
+      ...admin,
+      summary: 'Delete a user (admin); their tokens stop working at once',
+      params: UserParams,
+      response: { 204: Type.Null(), ...adminRefusals, ...refusals.notFound, ...refusals.conflict },
+    },
+    me: {
+      tags: ['users'],
+      security: bearerOrJwt,
+      summary: 'The user the token belongs to',
+      response: { 200: UserBody, ...refusals.unauthenticated, ...refusals.unavailable },
+    },
+    changeOwnPassword: {
+      tags: ['users'],
+      security: bearerOrJwt,
+      summary: 'Change your own password (needs the current one); ends your other tokens',
+      description: 'A wrong current password is a 400.',
+      body: Type.Object(
+        { current_password: CurrentPassword, new_password: NewPassword },
+        { additionalProperties: false },
+      ),
+      response: {
+        204: Type.Null(),
+        ...refusals.badRequest,
+        ...refusals.unauthenticated,
+        ...refusals.unavailable,
+        ...refusals.body(PlainErrorBody),
+      },
+    },
+  };
+}
