@@ -237,6 +237,59 @@ export interface CounterStore {
   prune(now: number): Promise<number>;
 }
 
+/** What the change log says happened to a stream (docs/events.md). */
+export const CHANGE_TYPES = [
+  'stream.added',
+  'stream.updated',
+  'stream.live',
+  'stream.ended',
+  'stream.missing',
+] as const;
+export type ChangeType = (typeof CHANGE_TYPES)[number];
+
+/** A change to append: its type, the talent code it concerns (for filters) and its payload as JSON text. */
+export interface NewChange {
+  type: ChangeType;
+  talent: string;
+  data: string;
+}
+
+export interface Change extends NewChange {
+  /** The change log's sequence: every append gets higher numbers than any before it, on every instance. */
+  seq: number;
+  /** When it was appended (epoch ms). */
+  at: number;
+}
+
+export interface ChangeLogBounds {
+  /** The lowest sequence still kept; null when the log is empty. */
+  oldest: number | null;
+  /** The highest sequence kept; null when the log is empty. */
+  newest: number | null;
+  /** The highest sequence ever handed out (0 before the first append), kept or pruned. */
+  issued: number;
+}
+
+/**
+ * The change log the collector appends to and every instance tails (GET /api/v2/events). Sequences only grow; on
+ * MongoDB they are taken from a counter before the documents are written, so a reader may briefly see a later
+ * sequence before an earlier one lands (the reader waits for the gap: src/domain/change-feed.ts).
+ */
+export interface ChangeLogStore {
+  /** Appends the changes in order, stamped `at`; returns their sequences. */
+  append(changes: NewChange[], at: number): Promise<number[]>;
+  /** The changes after `seq`, in sequence order, at most `limit`. */
+  after(seq: number, limit: number): Promise<Change[]>;
+  bounds(): Promise<ChangeLogBounds>;
+  /** Deletes the changes appended before `before`, and all but the newest `keep`; returns how many. */
+  prune(before: number, keep: number): Promise<number>;
+  /**
+   * Records a single-use id (an events ticket's jti) until `expiresAt`: true the first time, false ever after
+   * (on every instance). Ids past their expiry are deleted by `prune`.
+   */
+  claimOnce(id: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
 export interface Health {
   ok: boolean;
   store: string;
@@ -263,6 +316,7 @@ export interface Store {
   readonly auth: AuthStore;
   readonly talents: TalentStore;
   readonly counters: CounterStore;
+  readonly changes: ChangeLogStore;
   health(): Promise<Health>;
   /**
    * `holodule import`'s write: streams upserted by key, users added when absent (never overwritten).

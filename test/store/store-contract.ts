@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { orderStartOf } from '../../src/store/stream-facets.js';
-import type { Store, Stream, StreamQuery, User } from '../../src/store/types.js';
+import type { NewChange, Store, Stream, StreamQuery, User } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
 export type StoreFactory = () => Promise<{ sut: Store; cleanup: () => Promise<void> }>;
@@ -633,6 +633,65 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           ['k2'],
         );
       }));
+
+    describe('the change log', () => {
+      const change = (n: number): NewChange => ({
+        type: 'stream.added',
+        talent: `HL${String(n).padStart(4, '0')}`,
+        data: JSON.stringify({ n }),
+      });
+
+      it('hands out growing sequences and gives the changes back after a sequence, in order', () =>
+        withStore(async (sut) => {
+          assert.deepEqual(await sut.changes.bounds(), { oldest: null, newest: null, issued: 0 });
+          const first = await sut.changes.append([change(1), change(2)], 1000);
+          const second = await sut.changes.append([change(3)], 2000);
+          assert.equal(first.length, 2);
+          assert.ok(first[0]! < first[1]! && first[1]! < second[0]!);
+
+          const all = await sut.changes.after(0, 10);
+          assert.deepEqual(
+            all.map((c) => [c.seq, c.type, c.talent, c.at, JSON.parse(c.data).n]),
+            [
+              [first[0], 'stream.added', 'HL0001', 1000, 1],
+              [first[1], 'stream.added', 'HL0002', 1000, 2],
+              [second[0], 'stream.added', 'HL0003', 2000, 3],
+            ],
+          );
+          assert.deepEqual(
+            (await sut.changes.after(first[0]!, 1)).map((c) => c.seq),
+            [first[1]],
+          );
+          assert.deepEqual(await sut.changes.bounds(), { oldest: first[0], newest: second[0], issued: second[0] });
+        }));
+
+      it('prunes by age and by count, and never hands a pruned sequence out again', () =>
+        withStore(async (sut) => {
+          await sut.changes.append([change(1)], 1000);
+          await sut.changes.append([change(2), change(3), change(4)], 5000);
+          assert.equal(await sut.changes.prune(2000, 100), 1);
+          assert.equal(await sut.changes.prune(0, 2), 1);
+          const kept = await sut.changes.after(0, 10);
+          assert.deepEqual(
+            kept.map((c) => JSON.parse(c.data).n),
+            [3, 4],
+          );
+          await sut.changes.prune(Number.MAX_SAFE_INTEGER, 100);
+          const empty = await sut.changes.bounds();
+          assert.deepEqual([empty.oldest, empty.newest], [null, null]);
+          assert.equal(empty.issued, kept[1]!.seq);
+          const [next] = await sut.changes.append([change(5)], 6000);
+          assert.ok(next! > kept[1]!.seq);
+        }));
+
+      it('claims a single-use id once, and forgets it once expired', () =>
+        withStore(async (sut) => {
+          assert.equal(await sut.changes.claimOnce('jti-1', 2000, 1000), true);
+          assert.equal(await sut.changes.claimOnce('jti-1', 2000, 1500), false);
+          assert.equal(await sut.changes.claimOnce('jti-2', 2000, 1500), true);
+          assert.equal(await sut.changes.claimOnce('jti-1', 9000, 3000), true);
+        }));
+    });
 
     it('reports itself healthy', () =>
       withStore(async (sut) => {

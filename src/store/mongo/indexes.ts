@@ -2,6 +2,7 @@
 // with the offending documents named, before any index is created (so nothing changes).
 import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
 import { AUTH_COLLECTIONS } from './mongo-auth.js';
+import { CHANGES_COLLECTION, USED_TICKETS_COLLECTION } from './mongo-changes.js';
 import { COUNTERS_COLLECTION } from './mongo-counters.js';
 
 interface IndexPlan {
@@ -31,6 +32,9 @@ export const INDEXES: readonly IndexPlan[] = [
   { collection: AUTH_COLLECTIONS.failures, keys: { last_at: 1 }, unique: false },
   // Pruning ended windows of the anonymous read limit.
   { collection: COUNTERS_COLLECTION, keys: { reset_at: 1 }, unique: false },
+  // Pruning the change log by age, and used events tickets past their expiry (the log is read by _id).
+  { collection: CHANGES_COLLECTION, keys: { at: 1 }, unique: false },
+  { collection: USED_TICKETS_COLLECTION, keys: { expires_at: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

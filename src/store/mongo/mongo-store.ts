@@ -4,6 +4,7 @@ import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { ConfigError, type Config } from '../../config.js';
 import type {
   AuthStore,
+  ChangeLogStore,
   CounterStore,
   Health,
   ImportCounts,
@@ -18,6 +19,7 @@ import type {
   UserStore,
 } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
+import { mongoChangeLog } from './mongo-changes.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
@@ -35,6 +37,7 @@ export class MongoStore implements Store {
   readonly leases: LeaseStore;
   readonly talents: TalentStore;
   readonly counters: CounterStore;
+  readonly changes: ChangeLogStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -48,6 +51,7 @@ export class MongoStore implements Store {
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
     this.talents = mongoTalentStore(db.collection('talents'), timeoutMs);
     this.counters = mongoCounterStore(db.collection(COUNTERS_COLLECTION), timeoutMs);
+    this.changes = mongoChangeLog(db, timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -5,6 +5,7 @@ import { conflict } from '../../errors.js';
 import { facetsOf } from '../stream-facets.js';
 import {
   type AuthStore,
+  type ChangeLogStore,
   type CounterStore,
   type Health,
   type ImportCounts,
@@ -24,6 +25,7 @@ import {
 import { cachedDays } from './day-cache.js';
 import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
+import { CHANGES_SQL, sqliteChangeLog } from './sqlite-changes.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
@@ -84,6 +86,7 @@ interface Connection {
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly talents: TalentStore;
+  readonly changes: ChangeLogStore;
   readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
 }
 
@@ -95,6 +98,7 @@ function setUp(db: Database.Database): Connection {
   upgradeSchema(db);
   addFacetColumns(db);
   db.exec(FACET_INDEX_SQL);
+  db.exec(CHANGES_SQL);
   const { upsertAllNow, ...streams } = streamStore(db);
   const { insertIfAbsentNow, ...users } = userStore(db);
   const importAll = db.transaction((batch: Stream[], newUsers: NewUser[]): ImportCounts => {
@@ -109,6 +113,7 @@ function setUp(db: Database.Database): Connection {
     leases: leaseStore(db),
     auth: sqliteAuthStore(db),
     talents: sqliteTalentStore(db),
+    changes: sqliteChangeLog(db),
     importAll,
   };
 }
@@ -121,6 +126,7 @@ export class SqliteStore implements Store {
   readonly auth: AuthStore;
   readonly talents: TalentStore;
   readonly counters: CounterStore;
+  readonly changes: ChangeLogStore;
   readonly info: SqliteStoreInfo;
   private readonly file: SqliteFile<Connection>;
   private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
@@ -140,6 +146,7 @@ export class SqliteStore implements Store {
     this.leases = guardedMethods(this.file, (c) => c.leases);
     this.auth = guardedMethods(this.file, (c) => c.auth);
     this.talents = guardedMethods(this.file, (c) => c.talents);
+    this.changes = guardedMethods(this.file, (c) => c.changes);
     // Anonymous read counters live in a file of their own, so counting never empties the day cache.
     this.counterFile = sqliteCounterStore(countersPath(path));
     this.counters = this.counterFile;
