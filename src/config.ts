@@ -73,6 +73,21 @@ export interface Config {
   readyTimeoutMs: number;
   collector: CollectorConfig;
   http: HttpConfig;
+  events: EventsConfig;
+}
+
+/** GET /api/v2/events (docs/events.md). */
+export interface EventsConfig {
+  /** How often each instance reads the change log for new changes. */
+  pollMs: number;
+  /** How often an idle stream gets a `: ping` comment (proxies close silent connections). */
+  heartbeatMs: number;
+  /** Streams one user (or one address, when anonymous) may hold open on one instance. */
+  maxPerUser: number;
+  /** How long an events ticket lasts. */
+  ticketSeconds: number;
+  /** What a client may leave unread before it is dropped. */
+  maxBufferedBytes: number;
 }
 
 /** HTTP caching, CORS and anonymous reads (docs/http-caching-cors-public.md). */
@@ -103,6 +118,10 @@ export interface CollectorConfig {
   retries: number;
   /** The first retry's delay; it doubles for each further retry. */
   retryDelayMs: number;
+  /** How long the change log (GET /api/v2/events) keeps a change. */
+  changeRetentionMs: number;
+  /** The most changes the log keeps, newest first. */
+  changeLogMaxEntries: number;
 }
 
 /** A config problem: one line naming the variable and what is wrong. */
@@ -226,6 +245,8 @@ function collectorConfig(env: Env): CollectorConfig {
     timeoutMs: integer(env, 'HOLODULE_COLLECT_TIMEOUT_MS', 20_000, 100, 600_000),
     retries: integer(env, 'HOLODULE_COLLECT_RETRIES', 3, 0, 10),
     retryDelayMs: integer(env, 'HOLODULE_COLLECT_RETRY_DELAY_MS', 2_000, 0, 600_000),
+    changeRetentionMs: integer(env, 'HOLODULE_EVENTS_RETENTION_HOURS', 7 * 24, 1, 365 * 24) * 3_600_000,
+    changeLogMaxEntries: integer(env, 'HOLODULE_EVENTS_MAX_ENTRIES', 10_000, 1, 10_000_000),
   };
 }
 
@@ -351,6 +372,13 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     readyTimeoutMs: integer(env, 'HOLODULE_READY_TIMEOUT_MS', 1000, 10, 60000),
     collector: collectorConfig(env),
     http: httpConfig(env),
+    events: {
+      pollMs: integer(env, 'HOLODULE_EVENTS_POLL_MS', 1000, 10, 60_000),
+      heartbeatMs: integer(env, 'HOLODULE_EVENTS_HEARTBEAT_MS', 15_000, 10, 600_000),
+      maxPerUser: integer(env, 'HOLODULE_EVENTS_MAX_PER_USER', 5, 1, 10_000),
+      ticketSeconds: integer(env, 'HOLODULE_EVENTS_TICKET_SECONDS', 60, 1, 3600),
+      maxBufferedBytes: integer(env, 'HOLODULE_EVENTS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    },
   };
 }
 

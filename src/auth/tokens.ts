@@ -7,6 +7,8 @@ import { type AppError, jwtError } from '../errors.js';
 import type { Keyring, KeyMaterial } from './keyring.js';
 
 export type TokenType = 'access' | 'refresh';
+/** What a token can be verified as: an access or refresh token, or an events ticket (GET /api/v2/events?ticket=). */
+export type VerifiedType = TokenType | 'events';
 
 export interface TokenClaims {
   exp: number;
@@ -18,8 +20,8 @@ export interface TokenClaims {
   sub?: string;
   /** Absent only in the original app's tokens. */
   jti?: string;
-  /** `access` or `refresh`; tokens without it (the original's) are access tokens. */
-  type?: TokenType;
+  /** `access`, `refresh` or `events` (a ticket); tokens without it (the original's) are access tokens. */
+  type?: VerifiedType;
   /** The user's token version when issued: a password change or disable bumps it, ending older tokens. */
   ver?: number;
   /** The login (family) the token belongs to: every access and refresh token of one login and its rotations. */
@@ -50,8 +52,13 @@ export interface TokenSubject {
 
 export interface TokenService {
   sign(type: TokenType, subject: TokenSubject, tokenVersion: number, family: string): SignedToken;
+  /**
+   * A ticket for one events stream: `type` `events`, so it is never accepted as an access token (nor an access
+   * token as a ticket), and short-lived. It carries the user's token version, so a password change ends it too.
+   */
+  signTicket(subject: TokenSubject, tokenVersion: number, lifetimeSeconds: number): SignedToken;
   /** Verifies signature, key, algorithm, claims and type; throws the contract's `Invalid token` errors. */
-  verify(token: string, expected: TokenType): Promise<VerifiedToken>;
+  verify(token: string, expected: VerifiedType): Promise<VerifiedToken>;
   /** Until when (epoch ms) a token with these claims can be accepted: its `exp` plus the leeway. */
   acceptedUntil(claims: TokenClaims): number;
   /** Until when (epoch ms) any token issued up to now, access or refresh, can be accepted. */
@@ -143,17 +150,26 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
     return kid;
   }
 
+  function signClaims(claims: SignedToken['claims']): SignedToken {
+    const key = keyring.signing();
+    let sign = signers.get(key.kid ?? '');
+    if (!sign) {
+      sign = createSigner({ key: key.signingKey, algorithm: key.alg, ...(key.kid ? { kid: key.kid } : {}) });
+      signers.set(key.kid ?? '', sign);
+    }
+    return { token: sign(claims as unknown as Record<string, unknown>), claims };
+  }
+
+  const audience = () => ({
+    ...(jwt.issuer ? { iss: jwt.issuer } : {}),
+    ...(jwt.audience ? { aud: jwt.audience } : {}),
+  });
+
   return {
     sign(type, subject, tokenVersion, family) {
-      const key = keyring.signing();
-      let sign = signers.get(key.kid ?? '');
-      if (!sign) {
-        sign = createSigner({ key: key.signingKey, algorithm: key.alg, ...(key.kid ? { kid: key.kid } : {}) });
-        signers.set(key.kid ?? '', sign);
-      }
       const iat = Math.floor(now() / 1000);
       const lifetime = type === 'access' ? jwt.expirationSeconds : jwt.refreshExpirationSeconds;
-      const claims: SignedToken['claims'] = {
+      return signClaims({
         exp: iat + lifetime,
         iat,
         nbf: iat + (type === 'access' ? jwt.notBeforeSeconds : 0),
@@ -163,10 +179,23 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
         type,
         ver: tokenVersion,
         fam: family,
-        ...(jwt.issuer ? { iss: jwt.issuer } : {}),
-        ...(jwt.audience ? { aud: jwt.audience } : {}),
-      };
-      return { token: sign(claims as unknown as Record<string, unknown>), claims };
+        ...audience(),
+      });
+    },
+
+    signTicket(subject, tokenVersion, lifetimeSeconds) {
+      const iat = Math.floor(now() / 1000);
+      return signClaims({
+        exp: iat + lifetimeSeconds,
+        iat,
+        nbf: iat,
+        identity: subject.username,
+        sub: subject.uid,
+        jti: randomUUID(),
+        type: 'events',
+        ver: tokenVersion,
+        ...audience(),
+      });
     },
 
     async verify(token, expected) {
@@ -200,7 +229,13 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
 }
 
 /** Our claims beside the signature's: anything of the wrong JSON type is refused here, never deeper down. */
-function checkClaims(claims: Record<string, unknown>, expected: TokenType): void {
+const EXPECTED: Record<VerifiedType, string> = {
+  access: 'Expected an access token',
+  refresh: 'Expected a refresh token',
+  events: 'Expected an events ticket',
+};
+
+function checkClaims(claims: Record<string, unknown>, expected: VerifiedType): void {
   if (typeof claims.identity !== 'string' || claims.identity === '') {
     throw invalidToken('Token is missing the "identity" claim');
   }
@@ -215,11 +250,10 @@ function checkClaims(claims: Record<string, unknown>, expected: TokenType): void
   }
   if (typeof claims.iat !== 'number') throw invalidToken('The "iat" claim must be a number');
   const type = claims.type ?? 'access';
-  if (type !== expected)
-    throw invalidToken(expected === 'access' ? 'Expected an access token' : 'Expected a refresh token');
-  // Refresh tokens are only ever ours: each names its user, its record and its login.
-  if (type === 'refresh') {
-    for (const name of ['sub', 'jti', 'fam'] as const) {
+  if (type !== expected) throw invalidToken(EXPECTED[expected]);
+  // Refresh tokens and tickets are only ever ours: each names its user and its record (a refresh token its login).
+  if (type === 'refresh' || type === 'events') {
+    for (const name of type === 'refresh' ? (['sub', 'jti', 'fam'] as const) : (['sub', 'jti'] as const)) {
       if (claims[name] === undefined) throw invalidToken(`Token is missing the "${name}" claim`);
     }
   }

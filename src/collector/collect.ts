@@ -6,6 +6,7 @@ import type { Store, Stream, TalentRecord } from '../store/types.js';
 import { buildStream, isComplete, sameContent, streamKey, type YouTubeAnswer } from './build-stream.js';
 import type { RequestPolicy } from './http-get.js';
 import { markDisappeared } from './mark-disappeared.js';
+import { asStored, changeOf, type StreamWrite } from './stream-changes.js';
 import { avatarNames } from './name-collaborators.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
 import { fetchScheduleList, type ListedVideo } from './schedule-list-client.js';
@@ -71,6 +72,8 @@ interface PagesRead {
 interface Plan {
   writes: Stream[];
   moves: { from: string; stream: Stream }[];
+  /** Every write and move, with the stream before it, for the change log. */
+  changes: StreamWrite[];
 }
 
 export function createCollector(options: CollectorOptions): Collector {
@@ -123,12 +126,17 @@ export function createCollector(options: CollectorOptions): Collector {
 
     onProgress?.({ step: 'store', streams: plan.writes.length + plan.moves.length });
     await apply(plan, result);
-    if (pages.complete)
-      result.marked = await markDisappeared(
+    const written = [...plan.changes];
+    if (pages.complete) {
+      const marks = await markDisappeared(
         store,
         pages.cards.map((c) => c.card),
         stamp,
       );
+      result.marked = marks.length;
+      written.push(...marks);
+    }
+    await appendChanges(written);
 
     log.info({ ...result, pages: result.pages.length }, 'collect finished');
     return result;
@@ -227,7 +235,7 @@ export function createCollector(options: CollectorOptions): Collector {
     stamp: string,
     result: CollectResult,
   ): Plan {
-    const plan: Plan = { writes: [], moves: [] };
+    const plan: Plan = { writes: [], moves: [], changes: [] };
     const keys = new Map<string, string>();
     const avatars = avatarNames(
       candidates.map((c) => c.card),
@@ -262,6 +270,7 @@ export function createCollector(options: CollectorOptions): Collector {
       next.extra = { ...next.extra, first_seen: existing?.extra?.first_seen ?? stamp, last_updated: stamp };
       if (existing && existing.key !== next.key) plan.moves.push({ from: existing.key, stream: next });
       else plan.writes.push(next);
+      plan.changes.push({ before: existing, after: asStored(existing, next) });
     }
     return plan;
   }
@@ -308,6 +317,14 @@ export function createCollector(options: CollectorOptions): Collector {
     result.new += counts.inserted;
     result.updated += counts.updated;
     result.unchanged += counts.unchanged;
+  }
+
+  /** After the stream writes: what a client of GET /api/v2/events hears, then the log kept within its bounds. */
+  async function appendChanges(written: StreamWrite[]): Promise<void> {
+    const changes = written.flatMap((w) => changeOf(w, talents) ?? []);
+    const at = Date.now();
+    if (changes.length > 0) await store.changes.append(changes, at);
+    await store.changes.prune(at - config.changeRetentionMs, config.changeLogMaxEntries);
   }
 
   return { collect };

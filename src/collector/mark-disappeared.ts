@@ -1,28 +1,30 @@
 // A stream the page stopped showing (cancelled, or moved out of the page's days) is marked, never deleted.
 import type { Store, Stream } from '../store/types.js';
+import { asStored, type StreamWrite } from './stream-changes.js';
 import { contractDatetime } from './japan-time.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
 
 /**
- * Marks the stored streams between the page's first and last card that no card shows any more; returns how many.
- * The caller decides whether the page was complete enough to say so.
+ * Marks the stored streams between the page's first and last card that no card shows any more; returns the
+ * writes. The caller decides whether the page was complete enough to say so.
  */
-export async function markDisappeared(store: Store, cards: ScheduleCard[], stamp: string): Promise<number> {
-  if (cards.length === 0) return 0;
+export async function markDisappeared(store: Store, cards: ScheduleCard[], stamp: string): Promise<StreamWrite[]> {
+  if (cards.length === 0) return [];
   const seen = new Set(cards.map((c) => c.videoId));
   const starts = cards.map((c) => contractDatetime(c.start)).sort();
   const first = starts[0]!;
   const last = starts[starts.length - 1]!;
-  const marks: Stream[] = [];
+  const marks: StreamWrite[] = [];
   for (const day of daysBetween(first.slice(0, 8), last.slice(0, 8))) {
     for (const stream of await store.streams.findByDay(day)) {
       if (stream.datetime < first || stream.datetime > last || seen.has(stream.video_id)) continue;
       if (stream.extra?.disappeared_at) continue;
-      marks.push({ ...stream, extra: { disappeared_at: stamp, last_updated: stamp } });
+      marks.push({ before: stream, after: { ...stream, extra: { disappeared_at: stamp, last_updated: stamp } } });
     }
   }
-  if (marks.length === 0) return 0;
-  return (await store.streams.upsertMany(marks)).updated;
+  if (marks.length === 0) return [];
+  await store.streams.upsertMany(marks.map((m) => m.after));
+  return marks.map(({ before, after }) => ({ before, after: asStored(before, after) }));
 }
 
 /** YYYYMMDD days from `from` to `to`, both included (a page shows a few; capped so bad input cannot loop long). */

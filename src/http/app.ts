@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
+import { v2EventRoutes } from './routes/v2-events.js';
 import { v2StreamRoutes } from './routes/v2-streams.js';
 import { v2TalentRoutes } from './routes/v2-talents.js';
 import {
@@ -169,6 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
+  await app.register(v2EventRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

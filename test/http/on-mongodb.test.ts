@@ -24,5 +24,7 @@ if (await testMongo()) {
     // HTTP caching and public reads: ETags of MongoDB's answers, anonymous counters shared in the database.
     await import('./http-cache.test.js');
     await import('./public-read.test.js');
+    // Live push: the change log, its sequence counter and used tickets in the database, and two instances on it.
+    await import('./events.test.js');
   });
 }
