@@ -23,6 +23,8 @@ export interface BenchOptions {
   mongodb: boolean;
   /** Connections for the MongoDB row: the test server (FerretDB) answers a few requests a second, not thousands. */
   mongodbConnections: number;
+  /** Clients holding GET /api/v2/events open in the SSE row. */
+  sseClients: number;
   /** Row ids to run (all when empty). */
   only: string[];
   smoke: boolean;
@@ -48,6 +50,7 @@ export const USAGE = `npm run bench -- [flags]
   --rate R             cap every load row at R req/s (none; smoke 50)
   --no-mongodb         skip the MongoDB row
   --mongodb-connections N   connections for the MongoDB row (4: FerretDB is slow, 100 would only time out)
+  --sse-clients N      clients holding GET /api/v2/events open in the SSE row (1000; smoke 20)
   --only a,b           run only these rows (ids as in the JSON)
   --profile            CPU profiles of holodule's processes into bench/results/profiles/
   --data-dir DIR       where the generated SQLite files are kept between runs
@@ -78,6 +81,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       rate: { type: 'string' },
       'no-mongodb': { type: 'boolean', default: false },
       'mongodb-connections': { type: 'string' },
+      'sse-clients': { type: 'string' },
       only: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
@@ -107,6 +111,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     rate: values.rate === undefined && !smoke ? undefined : count('rate', values.rate, 50, 1),
     mongodb: !values['no-mongodb'],
     mongodbConnections: count('mongodb-connections', values['mongodb-connections'], smoke ? 2 : 4, 1),
+    sseClients: count('sse-clients', values['sse-clients'], smoke ? 20 : 1000, 1),
     only:
       values.only
         ?.split(',')

@@ -92,9 +92,12 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
   const large = byId(rows, 'holodule-sqlite-large');
   const idle = byId(rows, 'healthz-idle');
   const flooded = byId(rows, 'healthz-auth-flood');
+  // The SSE row has a memory target of its own (a thousand open streams), below.
   const holoduleRows = rows.filter(
-    (r) => r.id.startsWith('holodule') || r.id.startsWith('auth') || r.id.startsWith('healthz'),
+    (r) =>
+      (r.id.startsWith('holodule') || r.id.startsWith('auth') || r.id.startsWith('healthz')) && r.id !== 'holodule-sse',
   );
+  const sse = byId(rows, 'holodule-sse');
   const heaviest = holoduleRows.reduce<RowResult | undefined>(
     (a, r) => ((r.peakRssBytes ?? 0) > (a?.peakRssBytes ?? 0) ? r : a),
     undefined,
@@ -169,6 +172,20 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
       '<=',
       200,
       `highest VmHWM over holodule's rows (${heaviest?.id ?? 'none'})`,
+    ),
+    target(
+      'SSE: change to receipt, every client (p99 ms)',
+      sse?.load?.latencyMs.p99 ?? null,
+      '<=',
+      2000,
+      `holodule-sse: ${sse?.connections ?? 0} clients, each change heard by each`,
+    ),
+    target(
+      'SSE: peak server RSS with the clients connected (MB)',
+      mb(sse?.peakRssBytes),
+      '<=',
+      300,
+      'holodule-sse VmHWM',
     ),
   ];
 }

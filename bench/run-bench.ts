@@ -19,6 +19,7 @@ import {
 } from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
 import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
+import { runSseRow, SSE_ROW_ID, sseFileFrom } from './sse-row.js';
 import { planV2Rows, V2_ROW_IDS } from './v2-rows.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -253,6 +254,31 @@ async function main(options: BenchOptions): Promise<number> {
     }
   }
 
+  if (wanted(SSE_ROW_ID)) {
+    const label = `holodule GET /api/v2/events, ${options.sseClients} SSE clients, change-to-receipt`;
+    const sseFile = sseFileFrom(mainFile, runDir);
+    const spec = holoduleAt(SSE_ROW_ID, sseFile);
+    // One bench user holds every stream: the per-user cap is lifted to the client count.
+    spec.env = { ...spec.env, HOLODULE_EVENTS_MAX_PER_USER: String(options.sseClients) };
+    const base = {
+      id: SSE_ROW_ID,
+      label,
+      request: 'GET /api/v2/events (SSE, JWT)',
+      streams: options.streams,
+      connections: options.sseClients,
+    };
+    log(`▶ ${label}`);
+    try {
+      const outcome = await runSseRow(spec, sseFile, options.sseClients, runDir);
+      log(`  p99 ${outcome.load.latencyMs.p99} ms change-to-receipt, ${outcome.load.requestsTotal} clients`);
+      results.set(SSE_ROW_ID, { ...base, ...outcome });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log(`  failed: ${message}`);
+      results.set(SSE_ROW_ID, { ...base, error: message });
+    }
+  }
+
   const holodule = holoduleAt('holodule-auth', mainFile);
   const others: RowSpec[] = [
     { id: 'auth', label: 'holodule POST /auth (Argon2id m=19MiB t=2)', server: holodule, kind: 'auth' },
@@ -278,6 +304,7 @@ async function main(options: BenchOptions): Promise<number> {
     'holodule-sqlite-large-uncached',
     ...V2_ROW_IDS,
     'holodule-mongodb',
+    SSE_ROW_ID,
     'auth',
     'healthz-idle',
     'healthz-auth-flood',

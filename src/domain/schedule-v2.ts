@@ -65,7 +65,10 @@ function listOf(parameter: string, value: string): string[] {
   return [...new Set(values)].sort();
 }
 
-export function talentCodes(params: Pick<StreamParams, "talent" | "group">, directory: TalentDirectory): string[] | undefined {
+export function talentCodes(
+  params: Pick<StreamParams, 'talent' | 'group'>,
+  directory: TalentDirectory,
+): string[] | undefined {
   let codes: string[] | undefined;
   if (params.talent !== undefined) {
     codes = listOf('talent', params.talent).map((c) => c.toUpperCase());

@@ -26,6 +26,7 @@ const ROWS = [
   'v2-peer-live',
   'holodule-v2-live',
   'holodule-mongodb',
+  'holodule-sse',
   'auth',
   'healthz-idle',
   'healthz-auth-flood',
@@ -88,7 +89,7 @@ describe('npm run bench -- --smoke', () => {
       flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0,
       'the /auth flood beside the probe did not run cleanly',
     );
-    assert.equal(report.targets.length, 10);
+    assert.equal(report.targets.length, 12);
     assert.match(run.stdout, /× ceiling/);
     assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');
   });

@@ -90,7 +90,10 @@ describe('GET /api/v2/events', () => {
     await collector.collect();
     const collectedAt = performance.now();
     const added = await client.waitFor((e) => e.event === 'stream.added', 4);
-    assert.ok(added[3]!.at - collectedAt < 2000, `heard ${Math.round(added[3]!.at - collectedAt)} ms after the collect`);
+    assert.ok(
+      added[3]!.at - collectedAt < 2000,
+      `heard ${Math.round(added[3]!.at - collectedAt)} ms after the collect`,
+    );
     const first = JSON.parse(added[0]!.data);
     assert.equal(first.stream.video_id, 'aaaaaaaaaa1');
     assert.equal(first.stream.talent.code, 'HL0001');

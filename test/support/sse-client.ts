@@ -29,7 +29,10 @@ export class SseClient {
   /** Opens the stream; resolves once the server's first block (its prelude) has arrived. Non-200: throws with the body. */
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const controller = new AbortController();
-    const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+    const response = await fetch(url, {
+      headers: { accept: 'text/event-stream', ...headers },
+      signal: controller.signal,
+    });
     if (response.status !== 200) {
       const error = new Error(`GET ${url}: ${response.status} ${await response.text()}`);
       throw Object.assign(error, { status: response.status, headers: response.headers });

@@ -193,8 +193,7 @@ export const v2EventRoutes = fp<Record<never, never>>(async (instance) => {
 
   app.post('/api/v2/events/tickets', { schema: ticketSchema, onRequest: app.requireReader }, async (request, reply) => {
     const user = request.user;
-    if (!user)
-      throw jwtError('Authorization Required', 'Sign in for a ticket (anonymous clients here need none)');
+    if (!user) throw jwtError('Authorization Required', 'Sign in for a ticket (anonymous clients here need none)');
     const { token } = app.tokens.signTicket(user, tokenVersionOf(user), settings.ticketSeconds);
     return reply
       .code(201)
