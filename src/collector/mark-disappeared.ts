@@ -1,5 +1,5 @@
 // A stream the page stopped showing (cancelled, or moved out of the page's days) is marked, never deleted.
-import type { Store, Stream } from '../store/types.js';
+import type { Store } from '../store/types.js';
 import { asStored, type StreamWrite } from './stream-changes.js';
 import { contractDatetime } from './japan-time.js';
 import type { ScheduleCard } from './parse-schedule-page.js';

@@ -2,7 +2,7 @@
 // server): an append takes a block of them, then inserts its documents with those _ids. Two instances appending
 // at once get distinct blocks, but one may land before the other: a reader can see a later sequence before an
 // earlier one, for as long as that append takes. The feed (src/domain/change-feed.ts) waits out such a gap.
-import { MongoServerError, type Collection, type Db } from 'mongodb';
+import { MongoServerError, type Db } from 'mongodb';
 import type { Change, ChangeLogStore, ChangeType } from '../types.js';
 import { guarded } from './unavailable.js';
 
