@@ -85,8 +85,8 @@ export class ChangeFeed {
 
   private schedule(generation: number): void {
     if (generation !== this.generation) return;
+    // Not unref'd: it runs only while someone listens, and stops with the last listener.
     this.timer = setTimeout(() => void this.poll(generation), this.options.pollMs);
-    this.timer.unref();
   }
 
   private async poll(generation: number): Promise<void> {
