@@ -105,8 +105,11 @@ describe('schemathesis', () => {
     assert.equal(created.status, 201);
 
     const LOCKOUTS = ['POST /auth/logout', 'PUT /users/{username}/password'];
+    // An event stream never ends by design: each generated request would hold a connection open until the
+    // fuzzer's timeout. Its parameters and errors are tested in test/http/events.test.ts instead.
+    const NEVER_ENDS = ['GET /api/v2/events'];
     const runs: Array<[string, string[]]> = [
-      ['main', [String(MAX_EXAMPLES), ...LOCKOUTS.flatMap((name) => ['--exclude-name', name])]],
+      ['main', [String(MAX_EXAMPLES), ...[...LOCKOUTS, ...NEVER_ENDS].flatMap((name) => ['--exclude-name', name])]],
       ...LOCKOUTS.map((name): [string, string[]] => [name, ['250', '--include-name', name]]),
     ];
     const generated: number[] = [];
@@ -130,7 +133,11 @@ describe('schemathesis', () => {
       generated.push(run.generated);
       if (name === 'main') {
         const [, selected, documented] = /Selected: (\d+)\/(\d+)/.exec(run.output) ?? [];
-        assert.equal(Number(selected), Number(documented) - LOCKOUTS.length, 'the main run has every other operation');
+        assert.equal(
+          Number(selected),
+          Number(documented) - LOCKOUTS.length - NEVER_ENDS.length,
+          'the main run has every other operation',
+        );
       }
     }
 
