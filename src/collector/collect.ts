@@ -41,6 +41,8 @@ export interface CollectorOptions {
   log: Logger;
   talents?: TalentDirectory;
   now?: () => Date;
+  /** Told of the YouTube quota units each call spends, for the metrics. */
+  onQuotaUsed?: (units: number) => void;
 }
 
 export interface CollectRunOptions {
@@ -88,6 +90,7 @@ export function createCollector(options: CollectorOptions): Collector {
         policy,
         log,
         now: () => now().getTime(),
+        ...(options.onQuotaUsed ? { onQuotaUsed: options.onQuotaUsed } : {}),
       })
     : null;
   const reportedUnknown = new Set<string>();

@@ -4,13 +4,20 @@ import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { handleError } from './error-handler.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { requireUserPlugin } from './plugins/require-user.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -35,6 +42,10 @@ export interface AppDeps {
   passwords: PasswordHasher;
   tokens: TokenService;
   keyring: Keyring;
+  /** Where the HTTP metrics go (default: a registry of its own); GET /metrics needs config.metrics.token. */
+  metrics?: Metrics;
+  /** One log line per request (method, URL, status, time) instead of Fastify's two: for people reading. */
+  oneLinePerRequest?: boolean;
   /** A pino logger, or logger options; `false` for none. */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
 }
@@ -76,6 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
+    ...(deps.oneLinePerRequest ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     clientErrorHandler: answerClientError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -95,6 +107,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  if (deps.oneLinePerRequest) {
+    app.addHook('onResponse', async (request, reply) => {
+      const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+      if (reply.statusCode >= 500) request.log.error(line);
+      else request.log.info(line);
+    });
+  }
 
   await app.register(swagger, {
     openapi: {
@@ -111,12 +130,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             name: 'Authorization',
             description: '`JWT <token>` (the original) or `Bearer <token>`',
           },
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'HOLODULE_METRICS_TOKEN' },
         },
       },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics(), token: config.metrics.token });
   await app.register(requireUserPlugin);
   await app.register(authRoutes, { path: config.jwt.authUrlRule });
   await app.register(holoduleRoutes);
