@@ -63,7 +63,14 @@ async function logOfASession(format: 'json' | 'pretty'): Promise<{ text: string;
     );
     return {
       text,
-      secrets: [PASSWORD, tokens.access_token, tokens.refresh_token, METRICS_TOKEN, TEST_SECRET, 'cookie-nobody-may-read'],
+      secrets: [
+        PASSWORD,
+        tokens.access_token,
+        tokens.refresh_token,
+        METRICS_TOKEN,
+        TEST_SECRET,
+        'cookie-nobody-may-read',
+      ],
     };
   } finally {
     await server.close();
@@ -83,7 +90,10 @@ describe('logs', () => {
 
   test('JSON logs are one JSON object a line with Fastify request lines', async () => {
     const { text } = await logOfASession('json');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } });
     assert.ok(lines.some((l) => l.msg === 'incoming request' && l.req?.url === '/holodules/20201209'));
   });
 
@@ -104,6 +114,9 @@ describe('logs', () => {
     assert.equal(isPrettyLog({ logFormat: 'auto' }, false), false);
     assert.equal(isPrettyLog({ logFormat: 'json' }, true), false);
     assert.equal(isPrettyLog({ logFormat: 'pretty' }, false), true);
-    assert.throws(() => loadConfig({ HOLODULE_LOG_FORMAT: 'xml' }), /HOLODULE_LOG_FORMAT: expected one of auto, pretty, json/);
+    assert.throws(
+      () => loadConfig({ HOLODULE_LOG_FORMAT: 'xml' }),
+      /HOLODULE_LOG_FORMAT: expected one of auto, pretty, json/,
+    );
   });
 });
