@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { MongoDataError } from '../store/mongo/indexes.js';
 import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
+import { backupCommand, restoreCommand } from './backup-command.js';
 import { collectCommand } from './collect-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
@@ -27,6 +28,8 @@ usage:
   holodule keys rotate              make a new signing key (older tokens stay valid until they expire)
   holodule keys list                list the signing keys in the store
   holodule collect                  read the schedule page(s) (and YouTube) into the store once
+  holodule backup FILE              copy the SQLite database to FILE (consistent, safe while serving)
+  holodule restore FILE             replace the SQLite database with FILE (verified; refused while serving)
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -37,6 +40,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   migrate: migrateCommand,
   keys: keysCommand,
   collect: collectCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -16,6 +16,7 @@ import { instrumentCollector } from '../metrics/instrument-collector.js';
 import { instrumentStore } from '../metrics/instrument-store.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { openStore } from '../store/open-store.js';
+import { registerServer } from '../store/sqlite/servers-using.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { buildApp } from './app.js';
@@ -75,6 +76,8 @@ export async function startServer(config: Config, log: Logger = createLogger(con
   const metrics = createMetrics();
   const store = instrumentStore(await openStore(config, { log: (line) => log.warn(line) }), metrics);
   let metricsListener: Server | undefined;
+  // While it serves, `holodule restore` refuses to replace the file under it.
+  const unregister = store.kind === 'sqlite' ? registerServer(config.sqlitePath) : () => {};
   try {
     const passwords = await createPasswordHasher(config.passwords);
     if (signing?.source === 'generated') {
@@ -152,11 +155,13 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         await app.close();
         await new Promise((resolve) => (listener ? listener.close(resolve) : resolve(undefined)));
         await store.close();
+        unregister();
       },
     };
   } catch (err) {
     metricsListener?.close();
     await store.close();
+    unregister();
     throw err;
   }
 }
