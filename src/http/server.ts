@@ -1,6 +1,4 @@
 // Starts holodule: store, secret, hasher, first-run data, app, listen. Stopping closes them in reverse.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createPasswordHasher } from '../auth/passwords.js';
@@ -14,6 +12,7 @@ import { startCollectScheduler, type CollectScheduler } from '../collector/colle
 import { initialiseNewDatabase } from '../domain/first-run.js';
 import { instrumentCollector } from '../metrics/instrument-collector.js';
 import { instrumentStore } from '../metrics/instrument-store.js';
+import { type MetricsListener, startMetricsListener } from '../metrics/metrics-listener.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import { openStore } from '../store/open-store.js';
 import { registerServer } from '../store/sqlite/servers-using.js';
@@ -21,7 +20,6 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/types.js';
 import { buildApp } from './app.js';
 import { createLogger, isPrettyLog } from './logger.js';
-import { bearerMatches } from './plugins/metrics.js';
 
 export { createLogger } from './logger.js';
 
@@ -38,44 +36,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** HOLODULE_METRICS_ADDRESS: /metrics alone on its own address (and still behind the token when one is set). */
-async function startMetricsListener(config: Config, metrics: Metrics): Promise<Server | undefined> {
-  const address = config.metrics.address;
-  if (!address) return undefined;
-  const token = config.metrics.token;
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":"Not found"}');
-      return;
-    }
-    if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
-      res
-        .writeHead(401, {
-          'content-type': 'application/json; charset=utf-8',
-          'www-authenticate': 'Bearer realm="metrics"',
-        })
-        .end('{"error":"Unauthorized"}');
-      return;
-    }
-    metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-      () => res.writeHead(500).end(),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host, () => resolve());
-  });
-  return server;
-}
-
 export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
   const signing = resolveSigningSecret(config);
   // While MongoDB is unreachable at start-up, one warning per retry instead of a crash loop.
   const metrics = createMetrics();
   const store = instrumentStore(await openStore(config, { log: (line) => log.warn(line) }), metrics);
-  let metricsListener: Server | undefined;
+  let metricsListener: MetricsListener | undefined;
   // While it serves, `holodule restore` refuses to replace the file under it.
   const unregister = store.kind === 'sqlite' ? registerServer(config.sqlitePath) : () => {};
   try {
@@ -121,13 +87,12 @@ export async function startServer(config: Config, log: Logger = createLogger(con
     });
     const maintenance = startAuthMaintenance(store, keyring, config, log);
     app.addHook('onClose', async () => maintenance.stop());
+    metricsListener = await startMetricsListener(config.metrics, metrics);
     const url = await app.listen({ host: config.host, port: config.port });
     log.info(
       { url, store: store.kind, algorithm: config.jwt.algorithm, kid: keyring.signing().kid },
       'holodule is serving',
     );
-    metricsListener = await startMetricsListener(config, metrics);
-    const metricsAddress = metricsListener?.address() as AddressInfo | undefined;
     const collector = startCollectScheduler({
       store,
       config: config.collector,
@@ -149,17 +114,17 @@ export async function startServer(config: Config, log: Logger = createLogger(con
       url,
       collector,
       metrics,
-      metricsUrl: metricsAddress ? `http://${config.metrics.address!.host}:${metricsAddress.port}/metrics` : undefined,
+      metricsUrl: listener?.url,
       async close() {
         await collector.stop();
         await app.close();
-        await new Promise((resolve) => (listener ? listener.close(resolve) : resolve(undefined)));
+        await listener?.close();
         await store.close();
         unregister();
       },
     };
   } catch (err) {
-    metricsListener?.close();
+    await metricsListener?.close();
     await store.close();
     unregister();
     throw err;

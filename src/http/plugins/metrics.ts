@@ -1,18 +1,9 @@
 // HTTP metrics for every request (route templates, never raw URLs) and GET /metrics behind a bearer token.
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { bearerMatches } from '../../metrics/metrics-listener.js';
 import { loginOutcome, type Metrics, UNMATCHED_ROUTE } from '../../metrics/metrics.js';
 import { metricsRouteSchema } from '../schemas/metrics.js';
-
-/** Whether an Authorization header carries exactly `Bearer <token>` (compared in constant time). */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const given = /^Bearer (\S+)$/i.exec(header ?? '')?.[1];
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export interface MetricsPluginOptions {
   metrics: Metrics;
