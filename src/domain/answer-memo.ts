@@ -12,8 +12,8 @@ export class AnswerMemo {
     if (kept && kept.sources.length === sources.length && kept.sources.every((s, i) => s === sources[i]))
       return kept.answer as T;
     const answer = make();
-    // Only answers made from results the store keeps can come back: anything else would never hit.
-    if (sources.every((s) => typeof s !== 'object' || s === null || Object.isFrozen(s))) {
+    // Only answers made from result arrays the store keeps (frozen) can come back: anything else would never hit.
+    if (sources.every((s) => !Array.isArray(s) || Object.isFrozen(s))) {
       if (this.answers.size >= MAX_ANSWERS) this.answers.clear();
       this.answers.set(key, { sources, answer });
     }
