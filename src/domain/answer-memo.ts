@@ -1,7 +1,8 @@
 // The same question asked again while nothing it depends on changed gets the same answer object back, so HTTP can
 // keep its encoded body (routes/v2-streams.ts). "Nothing changed" is identity: the store's cached result arrays
 // (SQLite hands back the same frozen array until the database changes) and the talent directory object.
-const MAX_ANSWERS = 256;
+// As many as the store keeps result arrays (day-cache.ts): an answer outliving its rows would never be asked for.
+const MAX_ANSWERS = 64;
 
 export class AnswerMemo {
   private readonly answers = new Map<string, { sources: readonly unknown[]; answer: object }>();
