@@ -16,6 +16,7 @@ import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { ScheduleDeps } from '../domain/schedule-v2.js';
+import { AnswerMemo } from '../domain/answer-memo.js';
 import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store,
     talents: new TalentCatalog(deps.store),
     cursors: new CursorCodec(cursorKey(config)),
+    answers: new AnswerMemo(),
   });
   app.decorate('lifecycle', { draining: false });
 
