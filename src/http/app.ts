@@ -182,7 +182,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  await app.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics(), token: config.metrics.token });
+  const metrics = deps.metrics ?? createMetrics();
+  await app.register(metricsPlugin, { metrics, token: config.metrics.token });
   await app.register(requireUserPlugin);
   await app.register(requireReaderPlugin);
   await app.register(httpCachePlugin);
@@ -193,7 +194,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
-  await app.register(v2EventRoutes);
+  await app.register(v2EventRoutes, { clients: metrics.sseClients });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

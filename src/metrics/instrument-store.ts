@@ -2,7 +2,7 @@
 import type { Store } from '../store/types.js';
 import type { Metrics } from './metrics.js';
 
-const PARTS = ['streams', 'users', 'leases', 'auth'] as const;
+const PARTS = ['streams', 'users', 'leases', 'auth', 'changes'] as const;
 
 function timed<T extends object>(part: string, target: T, metrics: Metrics): T {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -32,7 +32,7 @@ function timed<T extends object>(part: string, target: T, metrics: Metrics): T {
 }
 
 /**
- * The same store, its streams/users/leases/auth operations timed into holodule_store_operation_duration_seconds.
+ * The same store, its streams/users/leases/auth/changes operations timed into holodule_store_operation_duration_seconds.
  * The result inherits from `store`, so `instanceof` and everything else of the store still work.
  */
 export function instrumentStore<S extends Store>(store: S, metrics: Metrics): S {

@@ -268,6 +268,18 @@ describe('GET /api/v2/events', () => {
     await openEvents(t, `${sut.url}/api/v2/events`, auth);
   });
 
+  it('counts the open streams in the holodule_sse_clients gauge', async (t) => {
+    const metricsToken = 'metrics-token-0123456789';
+    const { sut, auth } = await serverWithUser(t, { HOLODULE_METRICS_TOKEN: metricsToken });
+    const scrape = async () =>
+      (await (await fetch(`${sut.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text())
+        .split('\n')
+        .find((line) => line.startsWith('holodule_sse_clients '));
+    await openEvents(t, `${sut.url}/api/v2/events`, auth);
+    await openEvents(t, `${sut.url}/api/v2/events`, auth);
+    assert.equal(await scrape(), 'holodule_sse_clients 2');
+  });
+
   it('ends every stream when the server shuts down', async (t) => {
     const sut = await startTestServer(FAST);
     await sut.addUser('fan01', 'password01');

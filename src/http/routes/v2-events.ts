@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Gauge } from 'prom-client';
 import { ChangeFeed } from '../../domain/change-feed.js';
 import { talentCodes } from '../../domain/schedule-v2.js';
 import { tokenVersionOf, userOfToken } from '../../domain/sessions.js';
@@ -38,7 +39,7 @@ export function withoutTicket(url: string): string {
 }
 
 // fastify-plugin: the stream count is the app's (metrics), and the streams end when the app closes.
-export const v2EventRoutes = fp<Record<never, never>>(async (instance) => {
+export const v2EventRoutes = fp<{ clients: Pick<Gauge, 'set'> }>(async (instance, options) => {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>();
   const settings = app.config.events;
   const feed = new ChangeFeed({ changes: app.store.changes, pollMs: settings.pollMs, log: app.log });
@@ -121,12 +122,14 @@ export const v2EventRoutes = fp<Record<never, never>>(async (instance) => {
         const left = (perUser.get(who) ?? 1) - 1;
         if (left > 0) perUser.set(who, left);
         else perUser.delete(who);
+        options.clients.set(open.size);
         if (open.size === 0) {
           clearInterval(heartbeat);
           heartbeat = undefined;
         }
       };
       open.add(stream);
+      options.clients.set(open.size);
       stream.body.on('close', release);
       try {
         subscription = await feed.subscribe((changes) => stream.deliver(changes));
