@@ -251,6 +251,14 @@ describe('GET /api/v2/events', () => {
     await assertProblem(await fetch(`${sut.url}/api/v2/events`), 401);
   });
 
+  it('answers HEAD with the headers of a stream, and opens none', async (t) => {
+    const { sut, auth } = await serverWithUser(t);
+    const res = await fetch(`${sut.url}/api/v2/events`, { method: 'HEAD', headers: auth });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    assert.equal(sut.server.app.eventStreams.count, 0);
+  });
+
   it('refuses a stream past the per-user cap with 429, and counts each user alone', async (t) => {
     const { sut, auth } = await serverWithUser(t, { HOLODULE_EVENTS_MAX_PER_USER: '2' });
     await sut.addUser('fan02', 'password02');

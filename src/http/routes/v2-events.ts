@@ -95,6 +95,13 @@ export const v2EventRoutes = fp<{ clients: Pick<Gauge, 'set'> }>(async (instance
       const wanted = codes === undefined ? undefined : new Set(codes);
       const resumeAfter = lastEventIdOf(request);
       if (closing) throw serviceUnavailable();
+      void reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-store')
+        // nginx would otherwise hold events back in its buffer.
+        .header('x-accel-buffering', 'no');
+      // HEAD: the headers a stream would have, and no stream (nothing would ever read it).
+      if (request.method === 'HEAD') return reply.send('');
       const who = request.user?.uid ?? `address:${request.ip}`;
       const held = perUser.get(who) ?? 0;
       if (held >= settings.maxPerUser)
@@ -160,11 +167,6 @@ export const v2EventRoutes = fp<{ clients: Pick<Gauge, 'set'> }>(async (instance
           stream.end();
         });
       }
-      void reply
-        .header('content-type', 'text/event-stream; charset=utf-8')
-        .header('cache-control', 'no-store')
-        // nginx would otherwise hold events back in its buffer.
-        .header('x-accel-buffering', 'no');
       // A stream is not serialized: the schema's string only documents the media type.
       return reply.send(stream.body as unknown as string);
     },
