@@ -73,6 +73,17 @@ export interface Config {
   readyTimeoutMs: number;
   collector: CollectorConfig;
   http: HttpConfig;
+  /** Calendar feeds (docs/calendar-feeds.md). */
+  calendar: CalendarConfig;
+}
+
+export interface CalendarConfig {
+  /** Days before now whose streams a feed shows. */
+  pastDays: number;
+  /** Days after now whose streams a feed shows. */
+  futureDays: number;
+  /** How long a stream that has not ended lasts in a calendar, in minutes. */
+  defaultMinutes: number;
 }
 
 /** HTTP caching, CORS and anonymous reads (docs/http-caching-cors-public.md). */
@@ -270,6 +281,14 @@ function httpConfig(env: Env): HttpConfig {
   };
 }
 
+function calendarConfig(env: Env): CalendarConfig {
+  return {
+    pastDays: integer(env, 'HOLODULE_CALENDAR_PAST_DAYS', 7, 0, 366),
+    futureDays: integer(env, 'HOLODULE_CALENDAR_FUTURE_DAYS', 14, 1, 366),
+    defaultMinutes: integer(env, 'HOLODULE_CALENDAR_DEFAULT_MINUTES', 120, 1, 1440),
+  };
+}
+
 /** Reads `.env` from `dir` when present; variables already in `env` are kept. */
 export function withDotEnv(env: Env, dir = process.cwd()): Env {
   let content: string;
@@ -351,6 +370,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     readyTimeoutMs: integer(env, 'HOLODULE_READY_TIMEOUT_MS', 1000, 10, 60000),
     collector: collectorConfig(env),
     http: httpConfig(env),
+    calendar: calendarConfig(env),
   };
 }
 

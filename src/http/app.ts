@@ -23,7 +23,9 @@ import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
 import { requireUserPlugin } from './plugins/require-user.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
+import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -169,6 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(feedRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

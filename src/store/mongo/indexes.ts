@@ -3,6 +3,7 @@
 import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
 import { AUTH_COLLECTIONS } from './mongo-auth.js';
 import { COUNTERS_COLLECTION } from './mongo-counters.js';
+import { CREDENTIALS_COLLECTION } from './mongo-credentials.js';
 
 interface IndexPlan {
   collection: string;
@@ -31,6 +32,9 @@ export const INDEXES: readonly IndexPlan[] = [
   { collection: AUTH_COLLECTIONS.failures, keys: { last_at: 1 }, unique: false },
   // Pruning ended windows of the anonymous read limit.
   { collection: COUNTERS_COLLECTION, keys: { reset_at: 1 }, unique: false },
+  // API keys and feeds: found by the secret's hash on every use; listed per user.
+  { collection: CREDENTIALS_COLLECTION, keys: { kind: 1, hash: 1 }, unique: true },
+  { collection: CREDENTIALS_COLLECTION, keys: { user_id: 1, kind: 1, created_at: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

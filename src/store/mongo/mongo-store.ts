@@ -5,6 +5,7 @@ import { ConfigError, type Config } from '../../config.js';
 import type {
   AuthStore,
   CounterStore,
+  CredentialStore,
   Health,
   ImportCounts,
   LeaseStore,
@@ -20,6 +21,7 @@ import type {
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
+import { CREDENTIALS_COLLECTION, mongoCredentialStore } from './mongo-credentials.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
@@ -35,6 +37,7 @@ export class MongoStore implements Store {
   readonly leases: LeaseStore;
   readonly talents: TalentStore;
   readonly counters: CounterStore;
+  readonly credentials: CredentialStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -48,6 +51,7 @@ export class MongoStore implements Store {
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);
     this.talents = mongoTalentStore(db.collection('talents'), timeoutMs);
     this.counters = mongoCounterStore(db.collection(COUNTERS_COLLECTION), timeoutMs);
+    this.credentials = mongoCredentialStore(db.collection(CREDENTIALS_COLLECTION), timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -2,10 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
-import { facetsOf } from '../stream-facets.js';
+import { facetsOf, movesOf } from '../stream-facets.js';
 import {
   type AuthStore,
   type CounterStore,
+  type CredentialStore,
   type Health,
   type ImportCounts,
   type LeaseStore,
@@ -26,6 +27,7 @@ import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js'
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
+import { sqliteCredentialStore } from './sqlite-credentials.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
@@ -84,6 +86,7 @@ interface Connection {
   readonly leases: LeaseStore;
   readonly auth: AuthStore;
   readonly talents: TalentStore;
+  readonly credentials: CredentialStore;
   readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
 }
 
@@ -109,6 +112,7 @@ function setUp(db: Database.Database): Connection {
     leases: leaseStore(db),
     auth: sqliteAuthStore(db),
     talents: sqliteTalentStore(db),
+    credentials: sqliteCredentialStore(db),
     importAll,
   };
 }
@@ -121,6 +125,7 @@ export class SqliteStore implements Store {
   readonly auth: AuthStore;
   readonly talents: TalentStore;
   readonly counters: CounterStore;
+  readonly credentials: CredentialStore;
   readonly info: SqliteStoreInfo;
   private readonly file: SqliteFile<Connection>;
   private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
@@ -140,6 +145,7 @@ export class SqliteStore implements Store {
     this.leases = guardedMethods(this.file, (c) => c.leases);
     this.auth = guardedMethods(this.file, (c) => c.auth);
     this.talents = guardedMethods(this.file, (c) => c.talents);
+    this.credentials = guardedMethods(this.file, (c) => c.credentials);
     // Anonymous read counters live in a file of their own, so counting never empties the day cache.
     this.counterFile = sqliteCounterStore(countersPath(path));
     this.counters = this.counterFile;
@@ -244,7 +250,9 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
     if (!old) return upsertOne(stream);
     removeKey.run(fromKey);
     removeKey.run(stream.key);
-    insert.run(withFacets(toRow(stream, old.extra)));
+    // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
+    const moves = movesOf(parseExtra(old.extra)) + 1;
+    insert.run(withFacets(toRow({ ...stream, extra: { ...stream.extra, moves } }, old.extra)));
     return 'updated';
   });
 
