@@ -24,5 +24,8 @@ if (await testMongo()) {
     // HTTP caching and public reads: ETags of MongoDB's answers, anonymous counters shared in the database.
     await import('./http-cache.test.js');
     await import('./public-read.test.js');
+    // API keys and calendar feeds: their records, revocation across instances and a real collect, on MongoDB.
+    await import('./api-keys.test.js');
+    await import('./calendar-feeds.test.js');
   });
 }
