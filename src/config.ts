@@ -18,6 +18,14 @@ export interface Config {
    * right-most untrusted hop), `false` (nobody's), or `true` (anybody's: any client can choose its address).
    */
   trustProxy: boolean | string[];
+  /** auto: pretty, coloured lines on an interactive terminal, JSON otherwise. */
+  logFormat: 'auto' | 'pretty' | 'json';
+  metrics: {
+    /** Bearer token GET /metrics requires; undefined: no /metrics on the API's port. */
+    token: string | undefined;
+    /** A separate listener for /metrics only (host and port), e.g. on a private interface. */
+    address: { host: string; port: number } | undefined;
+  };
   dataDir: string;
   store: StoreKind;
   sqlitePath: string;
@@ -327,6 +335,8 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     port: integer(env, 'PORT', 5000, 0, 65535),
     logLevel: oneOf(env, 'HOLODULE_LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
     trustProxy: trustedProxies(env, 'HOLODULE_TRUST_PROXY'),
+    logFormat: oneOf(env, 'HOLODULE_LOG_FORMAT', ['auto', 'pretty', 'json'], 'auto'),
+    metrics: metricsSettings(env),
     dataDir,
     store,
     sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),
@@ -372,6 +382,27 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     http: httpConfig(env),
     calendar: calendarConfig(env),
   };
+}
+
+const MIN_METRICS_TOKEN_LENGTH = 16;
+
+function metricsSettings(env: Env): Config['metrics'] {
+  const token = text(env, 'HOLODULE_METRICS_TOKEN');
+  if (token !== undefined && (token.length < MIN_METRICS_TOKEN_LENGTH || /\s/.test(token))) {
+    throw new ConfigError(
+      'HOLODULE_METRICS_TOKEN',
+      `expected at least ${MIN_METRICS_TOKEN_LENGTH} characters without spaces (e.g. openssl rand -hex 32)`,
+    );
+  }
+  const raw = text(env, 'HOLODULE_METRICS_ADDRESS');
+  if (raw === undefined) return { token, address: undefined };
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(raw);
+  // Port 0: any free port (for tests).
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) {
+    throw new ConfigError('HOLODULE_METRICS_ADDRESS', `expected host:port (e.g. 127.0.0.1:9464), got "${raw}"`);
+  }
+  return { token, address: { host: (match[1] ?? match[2])!, port } };
 }
 
 // MongoDB's rules for database names, minus what would make a file name or shell quoting awkward.

@@ -9,8 +9,6 @@ export type ErrorShape = 'jwt' | 'plain';
 export interface AppErrorOptions {
   shape?: ErrorShape;
   headers?: Record<string, string>;
-  /** A fault of ours or of a dependency (not of the request): logged at error level. */
-  catastrophic?: boolean;
   cause?: unknown;
   /** The request parameter at fault (v2's problem details name it). */
   parameter?: string;
@@ -22,7 +20,6 @@ export class AppError extends Error {
   readonly description: string | undefined;
   readonly shape: ErrorShape;
   readonly headers: Record<string, string>;
-  readonly catastrophic: boolean;
   readonly parameter: string | undefined;
 
   constructor(status: number, error: string, description?: string, options: AppErrorOptions = {}) {
@@ -33,7 +30,6 @@ export class AppError extends Error {
     this.description = description;
     this.shape = options.shape ?? 'plain';
     this.headers = options.headers ?? {};
-    this.catastrophic = options.catastrophic ?? status >= 500;
     this.parameter = options.parameter;
   }
 
@@ -62,4 +58,4 @@ export const invalidParameter = (parameter: string, description: string): AppErr
 export const notFound = (): AppError => new AppError(404, 'Not found');
 export const conflict = (description: string): AppError => new AppError(409, 'Conflict', description);
 export const serviceUnavailable = (cause?: unknown): AppError =>
-  new AppError(503, 'Service Unavailable', undefined, { catastrophic: true, cause });
+  new AppError(503, 'Service Unavailable', undefined, { cause });

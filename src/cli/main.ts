@@ -4,6 +4,7 @@ import { ConfigError } from '../config.js';
 import { AppError } from '../errors.js';
 import { MongoDataError } from '../store/mongo/indexes.js';
 import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
+import { backupCommand, restoreCommand } from './backup-command.js';
 import { collectCommand } from './collect-command.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
@@ -31,6 +32,8 @@ usage:
   holodule talents list [--group G]  list the talent directory (group unknown: names it lacks)
   holodule talents set CODE [--name N] [--name-en N] [--group G] [--avatar URL] [--channel-id ID]
                                     correct a talent (stored and future streams; keys stay)
+  holodule backup FILE              copy the SQLite database to FILE (consistent, safe while serving)
+  holodule restore FILE             replace the SQLite database with FILE (verified; refused while serving)
 
 Settings come from the environment and a .env file; see the README.`;
 
@@ -42,6 +45,8 @@ const commands: Record<string, (args: string[]) => Promise<void>> = {
   keys: keysCommand,
   collect: collectCommand,
   talents: talentsCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -43,6 +43,8 @@ export interface CollectorOptions {
   /** The directory to use; default: talents.json with the store's records, read at the start of every run. */
   talents?: TalentDirectory;
   now?: () => Date;
+  /** Told of the YouTube quota units each call spends, for the metrics. */
+  onQuotaUsed?: (units: number) => void;
 }
 
 export interface CollectRunOptions {
@@ -90,6 +92,7 @@ export function createCollector(options: CollectorOptions): Collector {
         policy,
         log,
         now: () => now().getTime(),
+        ...(options.onQuotaUsed ? { onQuotaUsed: options.onQuotaUsed } : {}),
       })
     : null;
   const reportedUnknown = new Set<string>();

@@ -33,6 +33,8 @@ export interface YouTubeClientOptions {
   policy: RequestPolicy;
   log: Logger;
   now?: () => number;
+  /** Told of each call made (each costs quota units), for the metrics. */
+  onQuotaUsed?: (units: number) => void;
 }
 
 export const MAX_IDS_PER_CALL = 50;
@@ -127,6 +129,7 @@ export class YouTubeClient {
     try {
       response = await withRetries(
         async () => {
+          this.options.onQuotaUsed?.(1);
           const answer = await getText(url, this.options.policy, { signal, headers: { accept: 'application/json' } });
           if (answer.status >= 500)
             throw new RequestError(`${safeUrl(url)}: HTTP ${answer.status}`, true, answer.status);

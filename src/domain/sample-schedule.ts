@@ -2,8 +2,6 @@
 // Every video id starts with "sample", every title with "[sample]", and each carries `sample: true`.
 import type { Stream } from '../store/types.js';
 
-export const SAMPLE_DAY = '20201209';
-
 const rows: Array<[code: string, name: string, datetime: string, title: string]> = [
   ['HL0001', 'ときのそら', '20201209 200000', '[sample] 歌枠 / singing stream'],
   ['HL0G02', '大神ミオ', '20201209 210000', '[sample] 雑談 / chatting'],

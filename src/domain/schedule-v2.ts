@@ -7,6 +7,7 @@ import type { TalentDirectory } from '../talents/directory.js';
 import { parseInstant } from './rfc3339.js';
 import { type CursorCodec, filterDigest } from './stream-cursor.js';
 import { type StreamResource, streamResource } from './stream-view.js';
+import type { AnswerMemo } from './answer-memo.js';
 import type { TalentCatalog } from './talent-catalog.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -33,8 +34,16 @@ export interface ScheduleDeps {
   store: Store;
   talents: TalentCatalog;
   cursors: CursorCodec;
+  /** Keeps answers whose sources did not change (optional: the CLI asks once). */
+  answers?: AnswerMemo;
   now?: () => number;
 }
+
+/** "Now" to the whole second: every request within a second asks the same question (and can share its answer). */
+const nowOf = (deps: ScheduleDeps): number => Math.floor((deps.now ?? Date.now)() / 1000) * 1000;
+
+const remembered = <T extends object>(deps: ScheduleDeps, key: string, sources: unknown[], make: () => T): T =>
+  deps.answers ? deps.answers.answer(key, sources, make) : make();
 
 export interface StreamParams {
   from?: string;
@@ -133,7 +142,7 @@ function window(params: StreamParams, now: number): { fromUtc: string; toUtc: st
 
 /** Streams matching every filter given, a page at a time in start order; `next_cursor` fetches the next page. */
 export async function findStreams(deps: ScheduleDeps, params: StreamParams): Promise<StreamPage> {
-  const now = (deps.now ?? Date.now)();
+  const now = nowOf(deps);
   const directory = await deps.talents.current();
   const talents = talentCodes(params, directory);
   const wanted = {
@@ -164,15 +173,16 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
   };
   // One more than a page: whether a next page exists is known without a second query.
   const found = await deps.store.streams.query(query);
-  const page = found.slice(0, pageSize);
-  const last = page.at(-1);
-  // The position is in the store's own start form, which the next page's query compares against.
-  const next_cursor =
-    found.length > pageSize && last !== undefined
-      ? deps.cursors.encode({ start: orderStartOf(last), key: last.key, ...range, filter: digest })
-      : null;
-  const items = page.map((s) => streamResource(s, directory));
-  return { items, next_cursor };
+  return remembered(deps, `streams|${digest}|${JSON.stringify(query)}`, [found, directory], () => {
+    const page = found.slice(0, pageSize);
+    const last = page.at(-1);
+    // The position is in the store's own start form, which the next page's query compares against.
+    const next_cursor =
+      found.length > pageSize && last !== undefined
+        ? deps.cursors.encode({ start: orderStartOf(last), key: last.key, ...range, filter: digest })
+        : null;
+    return { items: page.map((s) => streamResource(s, directory)), next_cursor };
+  });
 }
 
 export async function findStream(deps: ScheduleDeps, videoId: string): Promise<StreamResource> {
@@ -205,7 +215,7 @@ export function parseHours(value: string | undefined): number {
 /** Streams live now, and those due within `hours` (or late by less than the grace), both in start order. */
 export async function liveNow(deps: ScheduleDeps, hoursParam: string | undefined): Promise<LiveNow> {
   const hours = parseHours(hoursParam);
-  const now = (deps.now ?? Date.now)();
+  const now = nowOf(deps);
   const toUtc = iso(now + hours * HOUR_MS);
   const [directory, live, upcoming] = await Promise.all([
     deps.talents.current(),
@@ -224,8 +234,8 @@ export async function liveNow(deps: ScheduleDeps, hoursParam: string | undefined
       limit: LIVE_LIMIT,
     }),
   ]);
-  return {
+  return remembered(deps, `live|${hours}|${now}`, [live, upcoming, directory], () => ({
     live: live.map((s) => streamResource(s, directory)),
     upcoming: upcoming.map((s) => streamResource(s, directory)),
-  };
+  }));
 }

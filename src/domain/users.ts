@@ -19,7 +19,6 @@ export interface UserDeps {
 }
 
 export type Role = 'admin' | 'user';
-export const ROLES: readonly Role[] = ['admin', 'user'];
 
 export interface UserSummary {
   id: string;

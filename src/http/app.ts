@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
@@ -15,12 +16,15 @@ import type { Keyring } from '../auth/keyring.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { ScheduleDeps } from '../domain/schedule-v2.js';
+import { AnswerMemo } from '../domain/answer-memo.js';
 import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { handleError } from './error-handler.js';
 import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
+import { metricsPlugin } from './plugins/metrics.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
 import { requireUserPlugin } from './plugins/require-user.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -61,6 +65,10 @@ export interface AppDeps {
   passwords: PasswordHasher;
   tokens: TokenService;
   keyring: Keyring;
+  /** Where the HTTP metrics go (default: a registry of its own); GET /metrics needs config.metrics.token. */
+  metrics?: Metrics;
+  /** One log line per request (method, URL, status, time) instead of Fastify's two: for people reading. */
+  oneLinePerRequest?: boolean;
   /** A pino logger, or logger options; `false` for none. */
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
 }
@@ -113,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     // While closing, requests already on a connection are served (with Connection: close) and /readyz says draining.
     return503OnClosing: false,
+    ...(deps.oneLinePerRequest ? { logController: new LogController({ disableRequestLogging: true }) } : {}),
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
@@ -127,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     store: deps.store,
     talents: new TalentCatalog(deps.store),
     cursors: new CursorCodec(cursorKey(config)),
+    answers: new AnswerMemo(),
   });
   app.decorate('lifecycle', { draining: false });
 
@@ -144,6 +154,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  if (deps.oneLinePerRequest) {
+    app.addHook('onResponse', async (request, reply) => {
+      const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+      if (reply.statusCode >= 500) request.log.error(line);
+      else request.log.info(line);
+    });
+  }
 
   await app.register(corsPlugin);
   await app.register(swagger, {
@@ -156,11 +173,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
           'unknown path is `404 {"error": "Not found"}`; a method the path does not serve is `405` with `Allow`; ' +
           'bad percent-encoding in the URL is `400`. Every answer carries `x-request-id`.',
       },
-      components: { securitySchemes },
+      components: {
+        securitySchemes: {
+          ...securitySchemes,
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'HOLODULE_METRICS_TOKEN' },
+        },
+      },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(metricsPlugin, { metrics: deps.metrics ?? createMetrics(), token: config.metrics.token });
   await app.register(requireUserPlugin);
   await app.register(requireReaderPlugin);
   await app.register(httpCachePlugin);

@@ -194,7 +194,6 @@ export interface AuthStore {
   useRefreshToken(jti: string, userId: string): Promise<RefreshUse>;
   /** Revokes every refresh token of a family (a login's chain of rotations). */
   revokeRefreshFamily(family: string): Promise<void>;
-  familyOf(jti: string): Promise<string | null>;
   /** The login throttle's counter under `key`, or null. Throws when what is stored is not a sound counter. */
   loginCounter(key: string): Promise<LoginCounter | null>;
   /**

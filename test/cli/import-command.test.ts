@@ -39,7 +39,7 @@ function assertNamesEachBadUser(stderr: string): void {
   for (let line = 3; line < 3 + REFUSED_USERNAMES.length; line++) {
     assert.match(
       stderr,
-      new RegExp(`line ${line}: a username is 1 to ${MAX_USERNAME_LENGTH} characters, without spaces`),
+      new RegExp(`line ${line}: a username is 1 to ${MAX_USERNAME_LENGTH} characters, without whitespace`),
     );
   }
   assert.match(stderr, /^holodule: nothing imported:/);

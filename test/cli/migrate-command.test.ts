@@ -66,6 +66,37 @@ function describeWithMongo(server: TestMongo): void {
       );
     });
 
+    it('exports a MongoDB database into a fresh SQLite file with every user and stream (the portable export)', async (t) => {
+      const dir = makeTempDir();
+      const database = server.freshDatabaseName();
+      t.after(async () => {
+        await server.dropDatabase(database);
+        dir.remove();
+      });
+      const seed = join(dir.path, 'seed.sqlite');
+      const store = new SqliteStore(seed);
+      await store.users.create({ id: '1', username: 'user01', password: 'password01', extra: { role: 'admin' } });
+      const streams = [makeStream('20201209 230000'), makeStream('20201210 010000')];
+      await store.streams.upsertMany(streams);
+      await store.close();
+      assert.equal(
+        (await runCli(['migrate', '--from', seed, '--to', `${server.url}${database}`], { env: {} })).code,
+        0,
+      );
+
+      const exported = join(dir.path, 'export', 'holodule.sqlite');
+      const sut = await runCli(['migrate', '--from', `${server.url}${database}`, '--to', exported], { env: {} });
+
+      assert.equal(sut.code, 0, sut.stderr);
+      const copy = new SqliteStore(exported);
+      t.after(() => copy.close());
+      assert.deepEqual(
+        (await copy.users.list()).map((u) => [u.username, u.password, u.extra?.role]),
+        [['user01', 'password01', 'admin']],
+      );
+      for (const stream of streams) assert.deepEqual(await copy.streams.findByKey(stream.key), stream);
+    });
+
     it('refuses an empty source, which is most often a mistyped database name', async (t) => {
       const dir = makeTempDir();
       t.after(() => dir.remove());

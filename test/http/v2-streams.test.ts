@@ -205,6 +205,27 @@ describe('GET /api/v2/streams', () => {
     assert.deepEqual(await videoIds('talent=HL0004'), ['windowSoon1']);
   });
 
+  it('answers a query asked again after the data changed with the change, however often it was asked before', async () => {
+    const stream = streamAt(
+      '2021-05-01T10:00:00Z',
+      'HL0005',
+      { live_status: 'upcoming' },
+      { title: 'before', video_id: 'cacheCheck1' },
+    );
+    await sut.store.streams.upsertMany([stream]);
+    const titles = async () =>
+      (
+        (await (await get('/api/v2/streams?from=2021-05-01&to=2021-05-01')).json()) as {
+          items: Array<{ title: string }>;
+        }
+      ).items.map((s) => s.title);
+    for (let i = 0; i < 3; i++) assert.deepEqual(await titles(), ['before']);
+
+    await sut.store.streams.upsertMany([{ ...stream, title: 'after' }]);
+
+    assert.deepEqual(await titles(), ['after']);
+  });
+
   it('when a client walks the pages while streams are added, then it gets every stream that was there exactly once', async () => {
     const start = Date.parse('2021-03-01T00:00:00Z');
     const minute = 60 * 1000;

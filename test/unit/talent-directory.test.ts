@@ -36,3 +36,42 @@ describe('talent codes', () => {
     assert.notEqual(generatedCode('新人くん'), first.code);
   });
 });
+
+describe('the talent directory with the store records', () => {
+  it("puts an admin's correction over the file, and keeps the file's value when a field is not corrected", () => {
+    const sut = new TalentDirectory([{ code: 'HL0503', name_en: 'Polka', group: 'official' }]);
+    assert.deepEqual(sut.talent('HL0503'), {
+      code: 'HL0503',
+      name: '尾丸ポルカ',
+      name_en: 'Polka',
+      group: 'official',
+      avatar: null,
+      channel_id: 'UCK9V2B22uJYu3N7eR_BT9QA',
+      graduated: false,
+    });
+  });
+
+  it('lists a name only the collector met under unknown, by the name and avatar it was shown with', () => {
+    const code = generatedCode('新人ちゃん');
+    const sut = new TalentDirectory([{ code, seen_name: '新人ちゃん', seen_avatar: 'https://example.test/a.png' }]);
+    assert.deepEqual(
+      sut.talents('unknown').map((t) => [t.code, t.name, t.avatar]),
+      [[code, '新人ちゃん', 'https://example.test/a.png']],
+    );
+    assert.equal(sut.talentByAvatar('https://example.test/a.png')?.code, code);
+    assert.equal(sut.groups().find((g) => g.id === 'unknown')?.talents, 1);
+    assert.equal(sut.codeFor('新人ちゃん').code, code, 'the code never depends on the records');
+  });
+
+  it('finds talents by any of their names for text search', () => {
+    const sut = new TalentDirectory();
+    assert.deepEqual(sut.codesNamed('pekora'), ['HL0301']);
+    assert.deepEqual(sut.codesNamed('ぺこら'), ['HL0301']);
+    assert.ok(sut.codesNamed('calliope').includes('HLEN01'));
+  });
+
+  it('places every talent of the file in a group the file declares', () => {
+    const groups = new Set(new TalentDirectory().groups().map((g) => g.id));
+    for (const t of TALENTS) assert.ok(groups.has(t.group), `${t.code} in ${t.group}`);
+  });
+});

@@ -1,5 +1,6 @@
 // GET /api/v2/streams, /api/v2/streams/{video_id}, /api/v2/live: the schedule's questions, answered by the domain.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
 import { findStream, findStreams, liveNow } from '../../domain/schedule-v2.js';
 import { getStreamSchema, listStreamsSchema, liveSchema } from '../schemas/v2.js';
 
@@ -13,18 +14,30 @@ function nextLink(path: string, query: Record<string, string | undefined>, curso
 }
 
 export const v2StreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // An answer the domain hands back unchanged (the same object: its sources did not change) is serialized and
+  // UTF-8 encoded once, as the v1 day is.
+  const encoded = new WeakMap<object, Buffer>();
+  const sendEncoded = (reply: FastifyReply, answer: object) => {
+    let body = encoded.get(answer);
+    if (body === undefined) {
+      body = Buffer.from(reply.serialize(answer) as string);
+      encoded.set(answer, body);
+    }
+    return reply.type('application/json; charset=utf-8').send(body as never);
+  };
+
   app.get('/api/v2/streams', { schema: listStreamsSchema, onRequest: app.requireReader }, async (request, reply) => {
     const page = await findStreams(app.schedule, request.query);
     if (page.next_cursor !== null)
       void reply.header('link', nextLink('/api/v2/streams', request.query, page.next_cursor));
-    return page;
+    return sendEncoded(reply, page);
   });
 
   app.get('/api/v2/streams/:video_id', { schema: getStreamSchema, onRequest: app.requireReader }, async (request) =>
     findStream(app.schedule, request.params.video_id),
   );
 
-  app.get('/api/v2/live', { schema: liveSchema, onRequest: app.requireReader }, async (request) =>
-    liveNow(app.schedule, request.query.hours),
+  app.get('/api/v2/live', { schema: liveSchema, onRequest: app.requireReader }, async (request, reply) =>
+    sendEncoded(reply, await liveNow(app.schedule, request.query.hours)),
   );
 };

@@ -1,11 +1,16 @@
 // v2's wire shapes: the stream resource, pages, live now, groups and talents, and problem details.
 import { Type } from 'typebox';
-import { STREAM_STATUSES } from '../../store/types.js';
+import { STREAM_STATUSES, type StreamStatus } from '../../store/types.js';
 import { DEFAULT_LIMIT, DEFAULT_LIVE_HOURS, MAX_LIMIT, MAX_LIVE_HOURS } from '../../domain/schedule-v2.js';
 
-const nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
+/**
+ * A string or null as `type: [string, null]`, not an anyOf: fast-json-stringify writes it directly, where an anyOf
+ * is validated value by value (a third of the time of a page of streams).
+ */
+const NullableString = (options: { description?: string; examples?: string[]; format?: string } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 const Time = (description: string, example: string) =>
-  Type.String({ format: 'date-time', description, examples: [example] });
+  NullableString({ format: 'date-time', description, examples: [example] });
 
 export const ProblemBody = Type.Object(
   {
@@ -25,15 +30,15 @@ const TalentRef = Type.Object({
 });
 
 const Collaborator = Type.Object({
-  code: nullable(Type.String({ examples: ['HL0501'] })),
-  name: nullable(Type.String({ examples: ['獅白ぼたん'] })),
-  avatar: nullable(Type.String({ examples: ['https://yt3.ggpht.com/…'] })),
+  code: NullableString({ examples: ['HL0501'] }),
+  name: NullableString({ examples: ['獅白ぼたん'] }),
+  avatar: NullableString({ examples: ['https://yt3.ggpht.com/…'] }),
 });
 
 export const StreamResourceBody = Type.Object({
   video_id: Type.String({ examples: ['yEttl2nfhsQ'] }),
   key: Type.String({ description: "The original's key (v1)", examples: ['HL0503_20201209_230000'] }),
-  start: Type.Union([Time('Scheduled start, UTC', '2020-12-09T14:00:00Z'), Type.Null()]),
+  start: Time('Scheduled start, UTC', '2020-12-09T14:00:00Z'),
   datetime: Type.String({ description: "The original's Japan-time start", examples: ['20201209 230000'] }),
   talent: TalentRef,
   collaborators: Type.Array(Collaborator, { description: 'code and name are null where the schedule names none' }),
@@ -41,12 +46,15 @@ export const StreamResourceBody = Type.Object({
   description: Type.String({ description: 'First 100 characters of the video description' }),
   url: Type.String({ examples: ['https://www.youtube.com/watch?v=yEttl2nfhsQ'] }),
   thumbnail: Type.String({ examples: ['https://img.youtube.com/vi/yEttl2nfhsQ/mqdefault.jpg'] }),
-  status: Type.Union([Type.Literal('upcoming'), Type.Literal('live'), Type.Literal('ended'), Type.Literal('missing')], {
+  status: Type.Unsafe<StreamStatus>({
+    type: 'string',
+    enum: [...STREAM_STATUSES],
     description: 'upcoming, live, ended, or missing (gone from the schedule, or private/deleted on YouTube)',
+    examples: ['upcoming'],
   }),
-  actual_start: Type.Union([Time('When it went live (YouTube)', '2020-12-09T14:01:12Z'), Type.Null()]),
-  actual_end: Type.Union([Time('When it ended (YouTube)', '2020-12-09T15:30:40Z'), Type.Null()]),
-  updated_at: Type.Union([Time('When the collector last changed it', '2020-12-09T15:45:00Z'), Type.Null()]),
+  actual_start: Time('When it went live (YouTube)', '2020-12-09T14:01:12Z'),
+  actual_end: Time('When it ended (YouTube)', '2020-12-09T15:30:40Z'),
+  updated_at: Time('When the collector last changed it', '2020-12-09T15:45:00Z'),
 });
 
 const security = [{ jwt: [] }];
@@ -120,7 +128,7 @@ export const listStreamsSchema = {
   response: {
     200: Type.Object({
       items: Type.Array(StreamResourceBody),
-      next_cursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+      next_cursor: NullableString({ description: 'null on the last page' }),
     }),
     ...readErrors,
   },
@@ -161,10 +169,10 @@ const GroupBody = Type.Object({
 const TalentBody = Type.Object({
   code: Type.String({ examples: ['HL0503'] }),
   name: Type.String({ examples: ['尾丸ポルカ'] }),
-  name_en: nullable(Type.String({ examples: ['Omaru Polka'] })),
+  name_en: NullableString({ examples: ['Omaru Polka'] }),
   group: Type.String({ examples: ['hololive_jp_5'] }),
-  avatar: nullable(Type.String()),
-  channel_id: nullable(Type.String({ examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] })),
+  avatar: NullableString(),
+  channel_id: NullableString({ examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] }),
   graduated: Type.Boolean(),
 });
 

@@ -145,9 +145,6 @@ export function mongoAuthStore(db: Db, timeoutMs: number): AuthStore {
     async revokeRefreshFamily(family) {
       await run(() => refresh.updateMany({ family }, { $set: { revoked: true } }));
     },
-    async familyOf(jti) {
-      return (await run(() => refresh.findOne({ _id: jti }, { projection: { family: 1 } })))?.family ?? null;
-    },
     async loginCounter(key) {
       const doc = await run(() => failures.findOne({ _id: key }));
       return doc ? toCounter(doc) : null;

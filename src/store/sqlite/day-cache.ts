@@ -1,4 +1,4 @@
-// The day query's answers, kept until the database changes. Reading a day's 30–50 rows of text out of
+// The day query's answers (and, keyed by the query, the v2 queries'), kept until the database changes. Reading a day's 30–50 rows of text out of
 // SQLite costs ~100 µs; asking whether anything changed costs ~2 µs, and days are read far more than written.
 // `data_version` moves when any other connection commits (another process: `holodule collect`, a second
 // instance); `total_changes()` when this connection writes. Either moving empties the cache.

@@ -91,7 +91,7 @@ const ADDED_COLUMNS: ReadonlyArray<readonly [string, string, string]> = [
 /**
  * Brings a file made by an older holodule up to SCHEMA_SQL: adds the missing columns, gives every user
  * without a uid one of its own, and indexes uids as unique. One IMMEDIATE transaction, so two processes
- * opening the same file at once do it once; a second open finds nothing to do.
+ * opening the same file at once do it once; a second open finds nothing to do (and takes no lock).
  */
 export function upgradeSchema(db: Database.Database): void {
   const columnsOf = (table: string): Set<string> =>
@@ -101,6 +101,12 @@ export function upgradeSchema(db: Database.Database): void {
         .all()
         .map((c) => c.name),
     );
+  // Reads first: an up-to-date file needs no write lock to open (another process may be holding it).
+  const upToDate =
+    ADDED_COLUMNS.every(([table, column]) => columnsOf(table).has(column)) &&
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'users_uid'").get() !== undefined &&
+    db.prepare('SELECT 1 FROM users WHERE uid IS NULL LIMIT 1').get() === undefined;
+  if (upToDate) return;
   const upgrade = db.transaction(() => {
     for (const [table, column, type] of ADDED_COLUMNS) {
       if (!columnsOf(table).has(column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -115,6 +121,7 @@ export function upgradeSchema(db: Database.Database): void {
   });
   upgrade.immediate();
 }
+
 /** Columns derived from each stream for the v2 queries (stream-facets.ts); added to databases made before them. */
 export const FACET_COLUMNS = ['start_utc', 'talent', 'status', 'search'] as const;
 

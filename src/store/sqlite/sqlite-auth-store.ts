@@ -108,9 +108,6 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
     async revokeRefreshFamily(family) {
       revokeFamily.run(family);
     },
-    async familyOf(jti) {
-      return refreshState.get(jti)?.family ?? null;
-    },
     async loginCounter(key) {
       const row = counter.get(key);
       return row ? toCounter(key, row) : null;

@@ -15,6 +15,7 @@ import {
   type Readiness,
   type Store,
   type Stream,
+  type StreamQuery,
   type StreamStore,
   type TalentStore,
   type UpsertCounts,
@@ -212,6 +213,13 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
     return statement;
   };
   const withFacets = (row: StreamRow) => ({ ...row, ...facetsOf(toStream(row)) });
+  // The v2 queries' answers, kept like the days' (day-cache.ts): a popular query is read from SQLite once a change.
+  const cachedQueries = cachedDays(db, (key) => {
+    const { sql, params } = streamQuerySql(JSON.parse(key) as StreamQuery);
+    return prepared(sql)
+      .all(...params)
+      .map(toStream);
+  });
 
   const toRow = (stream: Stream, previousExtra: string | null): StreamRow => {
     const merged = { ...parseExtra(previousExtra), ...stream.extra };
@@ -286,10 +294,7 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
       return page.all(after ?? '', limit).map(toStream);
     },
     async query(query) {
-      const { sql, params } = streamQuerySql(query);
-      return prepared(sql)
-        .all(...params)
-        .map(toStream);
+      return cachedQueries(JSON.stringify(query));
     },
   };
 }

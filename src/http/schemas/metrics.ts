@@ -1,0 +1,13 @@
+import { Type } from 'typebox';
+
+export const metricsRouteSchema = {
+  tags: ['ops'],
+  summary: 'Prometheus metrics (bearer token from HOLODULE_METRICS_TOKEN)',
+  description:
+    'Prometheus text format. Present only when HOLODULE_METRICS_TOKEN is set; send `Authorization: Bearer <token>`.',
+  security: [{ metricsToken: [] }],
+  response: {
+    200: Type.String({ description: 'Prometheus exposition format 0.0.4' }),
+    401: Type.Ref('PlainError'),
+  },
+};
