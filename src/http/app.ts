@@ -22,6 +22,7 @@ import { TalentCatalog } from '../domain/talent-catalog.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { handleError } from './error-handler.js';
+import { loggableUrl } from './logger.js';
 import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -156,7 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.oneLinePerRequest) {
     app.addHook('onResponse', async (request, reply) => {
-      const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+      const line = `${request.method} ${loggableUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
       if (reply.statusCode >= 500) request.log.error(line);
       else request.log.info(line);
     });

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { createFeed, feedOfToken, listFeeds, revokeFeed } from '../../domain/calendar-feeds.js';
 import { renderCalendar, streamsForFeed } from '../../domain/calendar.js';
 import { AppError, notFound } from '../../errors.js';
+import { loggableUrl } from '../logger.js';
 import type { User } from '../../store/types.js';
 import {
   createFeedSchema,
@@ -20,7 +21,7 @@ const revalidate = { httpCache: 'revalidate' } as const;
 /** The request as logged on the feed route: the path holds the secret, so it is never written down. */
 const redactedFeedRequest = (request: FastifyRequest) => ({
   method: request.method,
-  url: '/feeds/[redacted].ics',
+  url: loggableUrl(request.url),
   host: request.host,
   remoteAddress: request.ip,
 });
