@@ -28,6 +28,8 @@ describe('API keys and feeds on a faulty SQLite file', () => {
     const read = () => fetch(`${sut.url}/holodules/20201209`, { headers: { 'x-api-key': key } });
 
     for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    // /readyz checks the file at once (requests notice within a second): after it, every request knows.
+    assert.equal((await call(`${sut.url}/readyz`, 'GET')).status, 503);
     const keyAnswer = await read();
     const feedAnswer = await fetch(feedUrl);
     const made = await call(`${sut.url}/me/api-keys`, 'POST', { token, body: { name: 'another' } });

@@ -1,8 +1,9 @@
 // The guard of read routes (requireReader). A request with credentials is verified as requireUser does,
-// always (a bad token stays a 401); without an Authorization header, an API key in X-API-Key reads as its user
-// (looked up in the store on every request, so a revocation anywhere holds at once). Without credentials it is a 401 too, unless HOLODULE_PUBLIC_READ opens
-// reads to anonymous clients; those are then counted per address in the store, so that every instance on
-// it shares the counts, and refused with 429 past HOLODULE_PUBLIC_READ_LIMIT a minute.
+// always (a bad token stays a 401); without an Authorization header, an API key in X-API-Key reads as its
+// user (looked up in the store on every request, so a revocation anywhere holds at once). Without credentials
+// it is a 401 too, unless HOLODULE_PUBLIC_READ opens reads to anonymous clients; those are then counted per
+// address in the store, so that every instance on it shares the counts, and refused with 429 past
+// HOLODULE_PUBLIC_READ_LIMIT a minute.
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
