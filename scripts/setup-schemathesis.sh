@@ -13,6 +13,7 @@ fi
 if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
   # Debian's python3 keeps venv/ensurepip in a separate package.
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
     apt-get install -y -qq python3-venv >/dev/null
   else
     echo "python3 has no venv module: install python3-venv" >&2

@@ -3,7 +3,7 @@
 import { invalidParameter, notFound } from '../errors.js';
 import { orderStartOf, searchForm } from '../store/stream-facets.js';
 import { STREAM_STATUSES, type Store, type StreamQuery, type StreamStatus } from '../store/types.js';
-import type { TalentDirectory } from '../talents/directory.js';
+import { GROUPS, type TalentDirectory } from '../talents/directory.js';
 import { parseInstant } from './rfc3339.js';
 import { type CursorCodec, filterDigest } from './stream-cursor.js';
 import { type StreamResource, streamResource } from './stream-view.js';
@@ -27,8 +27,30 @@ export const LATE_START_GRACE_MS = HOUR_MS;
 /** How far back a stream still marked live may have started. */
 const LIVE_LOOKBACK_MS = DAY_MS;
 const MAX_VALUES = 50;
-const MAX_TEXT = 100;
 const LIVE_LIMIT = 200;
+
+// The patterns the OpenAPI document states, which the server applies as they are (ASCII classes only: JS's and
+// Python's regex engines read them alike). Numbers are written without leading zeros.
+export const LIMIT_PATTERN = '^(?:[1-9]|[1-9][0-9]|1[0-9]{2}|200)$';
+export const HOURS_PATTERN = '^(?:[1-9]|[1-3][0-9]|4[0-8])$';
+export const VIDEO_ID_PATTERN = '^[A-Za-z0-9_-]{11}$';
+/** A talent code as a client may write it (either case): GET /api/v2/talents lists them. */
+export const CODE_PATTERN = '^[A-Za-z0-9]{2,16}$';
+export const MAX_TEXT_CHARS = 100;
+/** One value, or up to MAX_VALUES separated by commas (no spaces, no empty items). */
+const listPattern = (value: string): string => `^${value}(?:,${value}){0,${MAX_VALUES - 1}}$`;
+const oneOf = (values: readonly string[]): string => `(?:${values.join('|')})`;
+export const TALENT_LIST_PATTERN = listPattern('[A-Za-z0-9]{2,16}');
+export const GROUP_LIST_PATTERN = listPattern(oneOf(GROUPS.map((g) => g.id)));
+export const STATUS_LIST_PATTERN = listPattern(oneOf(STREAM_STATUSES));
+const LIMIT = new RegExp(LIMIT_PATTERN, 'u');
+const HOURS = new RegExp(HOURS_PATTERN, 'u');
+const VIDEO_ID = new RegExp(VIDEO_ID_PATTERN, 'u');
+const LISTS = {
+  talent: new RegExp(TALENT_LIST_PATTERN, 'u'),
+  group: new RegExp(GROUP_LIST_PATTERN, 'u'),
+  status: new RegExp(STATUS_LIST_PATTERN, 'u'),
+};
 
 export interface ScheduleDeps {
   store: Store;
@@ -64,33 +86,39 @@ export interface StreamPage {
 
 const iso = (time: number): string => new Date(time).toISOString();
 
-function listOf(parameter: string, value: string): string[] {
-  const values = value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-  if (values.length === 0) throw invalidParameter(parameter, `${parameter} must name at least one value`);
-  if (values.length > MAX_VALUES) throw invalidParameter(parameter, `${parameter} takes at most ${MAX_VALUES} values`);
+const ITEM = {
+  talent: /^[A-Za-z0-9]{2,16}$/,
+  group: new RegExp(`^${oneOf(GROUPS.map((g) => g.id))}$`, 'u'),
+  status: new RegExp(`^${oneOf(STREAM_STATUSES)}$`, 'u'),
+};
+const DESCRIBE = {
+  talent: 'a talent code: 2 to 16 letters and digits (GET /api/v2/talents)',
+  group: 'a group (GET /api/v2/groups)',
+  status: `one of ${STREAM_STATUSES.join(', ')}`,
+};
+
+/** A comma-separated list as its pattern allows it, deduplicated and sorted; else a 400 saying what is wrong. */
+export function parseList(parameter: keyof typeof LISTS, value: string): string[] {
+  const values = value.split(',');
+  if (!LISTS[parameter].test(value)) {
+    const bad = values.find((v) => !ITEM[parameter].test(v));
+    if (bad === undefined || values.length > MAX_VALUES)
+      throw invalidParameter(parameter, `${parameter} takes 1 to ${MAX_VALUES} values separated by commas`);
+    throw invalidParameter(parameter, `${parameter} "${bad.slice(0, 40)}" is not ${DESCRIBE[parameter]}`);
+  }
   return [...new Set(values)].sort();
 }
 
 function talentCodes(params: StreamParams, directory: TalentDirectory): string[] | undefined {
   let codes: string[] | undefined;
   if (params.talent !== undefined) {
-    codes = listOf('talent', params.talent).map((c) => c.toUpperCase());
+    codes = [...new Set(parseList('talent', params.talent).map((c) => c.toUpperCase()))].sort();
     const unknown = codes.find((c) => directory.talent(c) === undefined);
     if (unknown !== undefined)
-      throw invalidParameter(
-        'talent',
-        `talent "${unknown.slice(0, 40)}" is not in the directory (GET /api/v2/talents)`,
-      );
+      throw invalidParameter('talent', `talent "${unknown}" is not in the directory (GET /api/v2/talents)`);
   }
   if (params.group !== undefined) {
-    const groups = listOf('group', params.group);
-    const known = new Set(directory.groups().map((g) => g.id));
-    const unknown = groups.find((g) => !known.has(g));
-    if (unknown !== undefined)
-      throw invalidParameter('group', `group "${unknown.slice(0, 40)}" does not exist (GET /api/v2/groups)`);
+    const groups = parseList('group', params.group);
     const ofGroups = new Set(groups.flatMap((g) => directory.talents(g).map((t) => t.code)));
     // Filters combine with AND: a talent and a group give that talent's streams if they are in the group.
     codes = codes === undefined ? [...ofGroups].sort() : codes.filter((c) => ofGroups.has(c));
@@ -98,32 +126,28 @@ function talentCodes(params: StreamParams, directory: TalentDirectory): string[]
   return codes;
 }
 
-function statuses(value: string | undefined): StreamStatus[] | undefined {
-  if (value === undefined) return undefined;
-  const values = listOf('status', value);
-  const unknown = values.find((v) => !(STREAM_STATUSES as readonly string[]).includes(v));
-  if (unknown !== undefined)
-    throw invalidParameter('status', `status "${unknown.slice(0, 40)}" is not one of ${STREAM_STATUSES.join(', ')}`);
-  return values as StreamStatus[];
+export function parseStatuses(value: string | undefined): StreamStatus[] | undefined {
+  return value === undefined ? undefined : (parseList('status', value) as StreamStatus[]);
 }
 
-function text(value: string | undefined): string | undefined {
+export function parseText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
+  // Counted as written (the OpenAPI maxLength), before the search form (which may lengthen it).
+  if (Array.from(value).length > MAX_TEXT_CHARS)
+    throw invalidParameter('q', `q is at most ${MAX_TEXT_CHARS} characters`);
   const needle = searchForm(value).trim();
-  if (needle === '') return undefined;
-  if (Array.from(needle).length > MAX_TEXT) throw invalidParameter('q', `q is at most ${MAX_TEXT} characters`);
-  return needle;
+  return needle === '' ? undefined : needle;
 }
 
-function order(value: string | undefined): 'asc' | 'desc' {
+export function parseOrder(value: string | undefined): 'asc' | 'desc' {
   if (value === undefined || value === 'asc' || value === 'desc') return value ?? 'asc';
   throw invalidParameter('order', `order must be asc or desc, got "${value.slice(0, 20)}"`);
 }
 
-function limit(value: string | undefined): number {
+export function parseLimit(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LIMIT;
-  const n = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_LIMIT))
+  const n = LIMIT.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(n))
     throw invalidParameter('limit', `limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value.slice(0, 20)}"`);
   return n;
 }
@@ -147,11 +171,11 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
   const talents = talentCodes(params, directory);
   const wanted = {
     talents,
-    statuses: statuses(params.status),
-    needle: text(params.q),
-    order: order(params.order),
+    statuses: parseStatuses(params.status),
+    needle: parseText(params.q),
+    order: parseOrder(params.order),
   };
-  const pageSize = limit(params.limit);
+  const pageSize = parseLimit(params.limit);
   let range = window(params, now);
   const digest = filterDigest({ from: params.from ?? null, to: params.to ?? null, ...wanted });
   let after: StreamQuery['after'];
@@ -185,12 +209,16 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
   });
 }
 
-export async function findStream(deps: ScheduleDeps, videoId: string): Promise<StreamResource> {
-  if (!/^[A-Za-z0-9_-]{11}$/.test(videoId))
+export function checkVideoId(videoId: string): void {
+  if (!VIDEO_ID.test(videoId))
     throw invalidParameter(
       'video_id',
       `video_id must be an 11-character YouTube video id, got "${videoId.slice(0, 40)}"`,
     );
+}
+
+export async function findStream(deps: ScheduleDeps, videoId: string): Promise<StreamResource> {
+  checkVideoId(videoId);
   const stream = await deps.store.streams.findByVideoId(videoId);
   if (stream === null) throw notFound();
   return streamResource(stream, await deps.talents.current());
@@ -203,8 +231,8 @@ export interface LiveNow {
 
 export function parseHours(value: string | undefined): number {
   if (value === undefined) return DEFAULT_LIVE_HOURS;
-  const n = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_LIVE_HOURS))
+  const n = HOURS.test(value) ? Number(value) : Number.NaN;
+  if (Number.isNaN(n))
     throw invalidParameter(
       'hours',
       `hours must be a whole number from 1 to ${MAX_LIVE_HOURS}, got "${value.slice(0, 20)}"`,

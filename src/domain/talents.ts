@@ -4,6 +4,7 @@
 import { AppError, invalidParameter } from '../errors.js';
 import type { Store, TalentField } from '../store/types.js';
 import { GROUPS, type Talent } from '../talents/directory.js';
+import { CODE_PATTERN } from './schedule-v2.js';
 import { type StreamResource, streamResource } from './stream-view.js';
 import type { TalentCatalog } from './talent-catalog.js';
 
@@ -24,8 +25,16 @@ export interface TalentPatch {
 
 export const TALENT_PATCH_FIELDS = ['name', 'name_en', 'group', 'avatar', 'channel_id'] as const;
 export const MAX_NAME = 100;
-const CHANNEL_ID = /^UC[A-Za-z0-9_-]{22}$/;
-const CODE = /^[A-Z0-9]{2,16}$/;
+/** The characters JS's trim() takes away, spelt out: Python's \\s is another set, and the schema must mean one thing. */
+const BLANKS = '\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+/** A name: 1 to MAX_NAME characters as sent, not all blank (it is stored trimmed, in NFC). */
+export const NAME_PATTERN = `[^${BLANKS}]`;
+export const AVATAR_PATTERN = `^https://[^${BLANKS}]{1,2000}$`;
+export const CHANNEL_ID_PATTERN = '^UC[A-Za-z0-9_-]{22}$';
+const NAME = new RegExp(NAME_PATTERN, 'u');
+const AVATAR = new RegExp(AVATAR_PATTERN, 'u');
+const CHANNEL_ID = new RegExp(CHANNEL_ID_PATTERN, 'u');
+const CODE = new RegExp(CODE_PATTERN, 'u');
 const EARLIEST = '1970-01-01T00:00:00.000Z';
 const LATEST = '9999-12-31T00:00:00.000Z';
 
@@ -39,10 +48,14 @@ export async function listTalents(deps: TalentDeps, group: string | undefined): 
   return (await deps.talents.current()).talents(group);
 }
 
-async function existing(deps: TalentDeps, code: string): Promise<Talent> {
-  const upper = code.toUpperCase();
-  if (!CODE.test(upper))
+export function checkCode(code: string): void {
+  if (!CODE.test(code))
     throw invalidParameter('code', `code must be 2 to 16 letters and digits, got "${code.slice(0, 40)}"`);
+}
+
+async function existing(deps: TalentDeps, code: string): Promise<Talent> {
+  checkCode(code);
+  const upper = code.toUpperCase();
   const talent = (await deps.talents.current()).talent(upper);
   if (talent === undefined)
     throw new AppError(404, 'Not found', `talent ${upper} is not in the directory (GET /api/v2/talents)`);
@@ -69,7 +82,7 @@ export async function getTalent(
   };
 }
 
-function checkPatch(patch: TalentPatch): Partial<Record<TalentField, string | null>> {
+export function checkPatch(patch: TalentPatch): Partial<Record<TalentField, string | null>> {
   const fields: Partial<Record<TalentField, string | null>> = {};
   const given = TALENT_PATCH_FIELDS.filter((f) => patch[f] !== undefined);
   if (given.length === 0)
@@ -83,21 +96,22 @@ function checkPatch(patch: TalentPatch): Partial<Record<TalentField, string | nu
       fields[field] = null;
       continue;
     }
-    const text = value.normalize('NFC').trim();
+    // Checked as sent (what the OpenAPI document states); names are kept trimmed and in NFC.
     if (field === 'name' || field === 'name_en') {
-      if (text === '' || Array.from(text).length > MAX_NAME)
-        throw invalidParameter(field, `${field} must be 1 to ${MAX_NAME} characters`);
+      if (!NAME.test(value) || Array.from(value).length > MAX_NAME)
+        throw invalidParameter(field, `${field} must be 1 to ${MAX_NAME} characters, not all blank`);
     } else if (field === 'group') {
-      if (!GROUPS.some((g) => g.id === text))
-        throw invalidParameter('group', `group "${text.slice(0, 40)}" does not exist (GET /api/v2/groups)`);
+      if (!GROUPS.some((g) => g.id === value))
+        throw invalidParameter('group', `group "${value.slice(0, 40)}" does not exist (GET /api/v2/groups)`);
     } else if (field === 'avatar') {
-      if (!/^https:\/\/[^\s]{1,2000}$/.test(text)) throw invalidParameter('avatar', 'avatar must be an https:// URL');
-    } else if (!CHANNEL_ID.test(text)) {
+      if (!AVATAR.test(value)) throw invalidParameter('avatar', 'avatar must be an https:// URL');
+    } else if (!CHANNEL_ID.test(value)) {
       throw invalidParameter(
         'channel_id',
         'channel_id must be a YouTube channel id (UC and 22 letters, digits, - or _)',
       );
     }
+    const text = field === 'name' || field === 'name_en' ? value.normalize('NFC').trim() : value;
     fields[field] = text;
   }
   return fields;

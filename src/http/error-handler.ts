@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorShape } from '../errors.js';
 import { USERNAME_RULE } from '../domain/username-rule.js';
 import { passwordTooLong } from '../domain/users.js';
+import { v2RefusalOf } from './v2-refusals.js';
 import { problemOf, PROBLEM_CONTENT_TYPE } from './problem.js';
 import { UNSUPPORTED_CHARSET } from './request-refusals.js';
 
@@ -61,6 +62,8 @@ const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | un
 
 function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
   const shape = request.routeOptions.config?.errorShape ?? 'plain';
+  const v2Refusal = err.validation && isV2(request) ? v2RefusalOf(err, request) : undefined;
+  if (v2Refusal !== undefined) return v2Refusal;
   if (err.validation) {
     const [first] = err.validation;
     const isWholeBody = err.validationContext === 'body' && (first?.instancePath ?? '') === '';

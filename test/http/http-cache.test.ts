@@ -186,3 +186,44 @@ describe('HOLODULE_CACHE_MAX_AGE', () => {
     }
   });
 });
+
+describe('HTTP caching of v2 GETs (pre-encoded bodies)', () => {
+  let sut: TestServer;
+  let token: string;
+
+  before(async () => {
+    sut = await startTestServer();
+    await sut.addUser('user01', 'password01');
+    await sut.store.streams.upsertMany([makeStream('20201209 120000'), makeStream('20201209 230000')]);
+    token = await sut.login('user01', 'password01');
+  });
+  after(() => sut.close());
+
+  const get = (path: string, headers: Record<string, string> = {}) => getWithToken(`${sut.url}${path}`, token, headers);
+
+  for (const path of ['/api/v2/streams?from=2020-12-09&to=2020-12-09', '/api/v2/live', '/api/v2/talents/HL0503']) {
+    it(`when ${path} is read, then it carries the ETag of its bytes, and a matching If-None-Match gets 304`, async () => {
+      const fresh = await get(path);
+      assert.equal(fresh.status, 200);
+      const body = Buffer.from(await fresh.arrayBuffer());
+      const etag = fresh.headers.get('etag');
+      assert.equal(etag, etagOf(body));
+      assert.equal(fresh.headers.get('cache-control'), 'private, max-age=60');
+
+      const again = await get(path, { 'if-none-match': etag! });
+      assert.equal(again.status, 304);
+      assert.equal(await again.text(), '');
+      assert.equal(again.headers.get('etag'), etag);
+
+      const stale = await get(path, { 'if-none-match': '"not-the-etag"' });
+      assert.equal(stale.status, 200);
+      assert.deepEqual(Buffer.from(await stale.arrayBuffer()), body);
+    });
+  }
+
+  it('when a v2 read is refused (400 problem), then it carries no ETag', async () => {
+    const res = await get('/api/v2/live?hours=0');
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('etag'), null);
+  });
+});

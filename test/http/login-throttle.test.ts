@@ -79,7 +79,7 @@ describe('login throttle under a burst', () => {
 
     const { statuses, elapsedMs, answers } = await burst(100, () => login(sut.url, 'user01', 'wrong'));
 
-    assert.deepEqual([...new Set(statuses)].sort(), [401, 429]);
+    assertCheckedOrRefused(statuses);
     const checked = count(statuses, 401);
     t.diagnostic(`${checked} of 100 guesses checked (401), ${count(statuses, 429)} refused (429), in ${elapsedMs} ms`);
     // Strictly 5 unless the burst outlasts the growing delays the policy grants (1 s, then 2 s more, …).
@@ -95,7 +95,7 @@ describe('login throttle under a burst', () => {
     const { statuses } = await burst(100, (i) => login(sut.url, `guess${i}`, 'wrong'));
 
     assert.equal(count(statuses, 401), 4);
-    assert.equal(count(statuses, 429), 96);
+    assertCheckedOrRefused(statuses);
     assert.equal(sut.logs.filter((l) => l.event === 'auth.login' && l.outcome === 'failure').length, 4);
   });
 
@@ -155,7 +155,7 @@ describe('login throttle across instances', () => {
 
     const checked = count(statuses, 401);
     t.diagnostic(`${checked} of 100 guesses checked (401) over two instances, in ${elapsedMs} ms`);
-    assert.deepEqual([...new Set(statuses)].sort(), [401, 429]);
+    assertCheckedOrRefused(statuses);
     // MongoDB applies each compare-and-set atomically, so the limit holds across instances. FerretDB 1.x does
     // not (it reads, then writes back by _id): two instances can both win from the same count, and a late
     // write can undo another's, so it cannot show the strict count. Seen on it: 5 to 10 of 100; the bound
@@ -231,6 +231,19 @@ async function burst(n: number, send: (i: number) => Promise<Answer>) {
 }
 
 const count = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
+
+/**
+ * Every answer of a burst of wrong guesses is a checked guess (401) or a refusal: 429, or 503 when the store
+ * could not count in time (the throttle fails closed; a slow FerretDB on a loaded machine does that). Never 200.
+ */
+function assertCheckedOrRefused(statuses: number[]): void {
+  assert.ok(count(statuses, 429) > 0, 'the burst was throttled');
+  assert.deepEqual(
+    statuses.filter((s) => s !== 401 && s !== 429 && s !== 503),
+    [],
+    'only 401, 429 or 503',
+  );
+}
 
 /** How many of the throttle's delays (1 s, 2 s, 4 s …) could have run out within `ms`: each lets one more attempt in. */
 const delaysElapsed = (ms: number) => Math.floor(Math.log2(ms / 1000 + 1));

@@ -3,7 +3,23 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseCalendarDay } from '../../src/domain/calendar-day.js';
 import { USERNAME_PATTERN, isValidUsername } from '../../src/domain/username-rule.js';
+import { INSTANT_PATTERN, parseInstant } from '../../src/domain/rfc3339.js';
+import {
+  CODE_PATTERN,
+  GROUP_LIST_PATTERN,
+  HOURS_PATTERN,
+  LIMIT_PATTERN,
+  MAX_TEXT_CHARS,
+  parseHours,
+  parseLimit,
+  parseList,
+  STATUS_LIST_PATTERN,
+  TALENT_LIST_PATTERN,
+  VIDEO_ID_PATTERN,
+} from '../../src/domain/schedule-v2.js';
+import { AVATAR_PATTERN, CHANNEL_ID_PATTERN, checkPatch, NAME_PATTERN } from '../../src/domain/talents.js';
 import { DAY_PATTERN } from '../../src/http/schemas/holodules.js';
+import { GROUPS } from '../../src/talents/directory.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path
@@ -99,6 +115,150 @@ describe('the patterns the document states', () => {
       'x'.repeat(257),
     ]) {
       assert.ok(!isValidUsername(name), JSON.stringify(name));
+    }
+  });
+});
+
+describe('the v2 patterns the document states', () => {
+  let sut: TestServer;
+  let doc: Doc;
+  before(async () => {
+    sut = await startTestServer();
+    doc = await (await fetch(`${sut.url}/openapi.json`)).json();
+  });
+  after(() => sut.close());
+
+  const param = (path: string, name: string, method = 'get') =>
+    doc.paths[path][method].parameters.find((p: Doc) => p.name === name).schema;
+  const accepts = (check: () => unknown): boolean => {
+    try {
+      check();
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('states the server own patterns for every v2 query and path parameter, and the group ids as enums', () => {
+    const streams = (name: string) => param('/api/v2/streams', name);
+    assert.equal(streams('from').pattern, INSTANT_PATTERN);
+    assert.equal(streams('to').pattern, INSTANT_PATTERN);
+    assert.equal(streams('talent').pattern, TALENT_LIST_PATTERN);
+    assert.equal(streams('group').pattern, GROUP_LIST_PATTERN);
+    assert.equal(streams('status').pattern, STATUS_LIST_PATTERN);
+    assert.equal(streams('limit').pattern, LIMIT_PATTERN);
+    assert.equal(streams('q').maxLength, MAX_TEXT_CHARS);
+    assert.deepEqual(streams('order').enum, ['asc', 'desc']);
+    assert.equal(param('/api/v2/live', 'hours').pattern, HOURS_PATTERN);
+    assert.equal(param('/api/v2/streams/{video_id}', 'video_id').pattern, VIDEO_ID_PATTERN);
+    assert.equal(param('/api/v2/talents/{code}', 'code').pattern, CODE_PATTERN);
+    assert.deepEqual(
+      param('/api/v2/talents', 'group').enum,
+      GROUPS.map((g) => g.id),
+    );
+  });
+
+  it("states PATCH /api/v2/talents/{code}'s rules: at least one field, names, avatar, channel id, group or null", () => {
+    const body = doc.paths['/api/v2/talents/{code}'].patch.requestBody.content['application/json'].schema;
+    assert.equal(body.minProperties, 1);
+    assert.equal(body.additionalProperties, false);
+    assert.equal(body.properties.name.pattern, NAME_PATTERN);
+    assert.equal(body.properties.name.maxLength, 100);
+    assert.equal(body.properties.avatar.pattern, AVATAR_PATTERN);
+    assert.equal(body.properties.channel_id.pattern, CHANNEL_ID_PATTERN);
+    assert.deepEqual(body.properties.group.enum, [...GROUPS.map((g) => g.id), null]);
+  });
+
+  it('hours and limit: the pattern accepts exactly the numbers the server takes', () => {
+    const hours = new RegExp(HOURS_PATTERN, 'u');
+    const limit = new RegExp(LIMIT_PATTERN, 'u');
+    const values = ['', ' 1', '1 ', '+1', '1.0', '1e1', 'ten', '٣'];
+    for (let n = 0; n <= 1000; n++) values.push(String(n), `0${n}`);
+    for (const value of values) {
+      assert.equal(
+        hours.test(value),
+        accepts(() => parseHours(value)),
+        `hours=${value}`,
+      );
+      assert.equal(
+        limit.test(value),
+        accepts(() => parseLimit(value)),
+        `limit=${value}`,
+      );
+      if (hours.test(value)) assert.ok(Number(value) >= 1 && Number(value) <= 48);
+      if (limit.test(value)) assert.ok(Number(value) >= 1 && Number(value) <= 200);
+    }
+    assert.ok(hours.test('48') && !hours.test('49') && limit.test('200') && !limit.test('201'));
+  });
+
+  it('from and to: the pattern accepts exactly the days and times the server reads', () => {
+    const instant = new RegExp(INSTANT_PATTERN, 'u');
+    const values: string[] = [];
+    for (const year of [1969, 1970, 1972, 1900, 2000, 2020, 2021, 2100, 2400, 9999]) {
+      for (let month = 0; month <= 13; month++) {
+        for (let d = 0; d <= 32; d++)
+          values.push(`${year}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+      }
+    }
+    for (const time of ['T00:00Z', 'T23:59:59Z', 't12:00:00z', ' 12:00+09:00', 'T12:00:00.123456789-23:59']) {
+      values.push(`2020-12-09${time}`);
+    }
+    for (const time of ['T24:00Z', 'T12:60Z', 'T12:00:60Z', 'T12:00', 'T12:00:00+24:00', 'T12:00:00.1234567890Z']) {
+      values.push(`2020-12-09${time}`);
+    }
+    values.push('2020-12-9', '20201209', '2020-12-09T', '2020-12-09Z', 'yesterday', '');
+    for (const value of values) {
+      assert.equal(
+        instant.test(value),
+        accepts(() => parseInstant('from', value)),
+        value,
+      );
+    }
+    assert.ok(instant.test('2020-02-29') && !instant.test('2021-02-29') && !instant.test('1969-12-31'));
+  });
+
+  it('talent, group and status lists: the pattern accepts exactly the lists the server reads', () => {
+    const cases: Array<['talent' | 'group' | 'status', string, RegExp]> = [];
+    const lists = {
+      talent: ['HL0503', 'hl0503,HL0301', 'HL0503,', ',HL0503', 'HL0503, HL0301', 'H', 'HL0503!', 'Ｈ L'],
+      group: ['holox', 'holox,hololive_en', 'holox,', 'HOLOX', 'nope', 'holox ,unknown'],
+      status: ['live', 'live,upcoming,ended,missing', 'live,', 'LIVE', 'bogus', ','],
+    };
+    const patterns = {
+      talent: new RegExp(TALENT_LIST_PATTERN, 'u'),
+      group: new RegExp(GROUP_LIST_PATTERN, 'u'),
+      status: new RegExp(STATUS_LIST_PATTERN, 'u'),
+    };
+    for (const [name, values] of Object.entries(lists) as Array<['talent' | 'group' | 'status', string[]]>) {
+      values.push(Array(50).fill(values[0]).join(','), Array(51).fill(values[0]).join(','));
+      for (const value of values) cases.push([name, value, patterns[name]]);
+    }
+    for (const [name, value, pattern] of cases) {
+      assert.equal(
+        pattern.test(value),
+        accepts(() => parseList(name, value)),
+        `${name}=${value}`,
+      );
+    }
+  });
+
+  it('talent names and avatars: the pattern accepts exactly what a correction takes', () => {
+    const name = new RegExp(NAME_PATTERN, 'u');
+    for (const value of ['新人ちゃん', ' a ', 'x'.repeat(100), '', ' ', '\u3000', '\ufeff\t', '\u0085', 'a\u200b']) {
+      const schemaOk = name.test(value) && Array.from(value).length <= 100;
+      assert.equal(
+        schemaOk,
+        accepts(() => checkPatch({ name: value })),
+        JSON.stringify(value),
+      );
+    }
+    const avatar = new RegExp(AVATAR_PATTERN, 'u');
+    for (const value of ['https://yt3.ggpht.com/x=s88', 'https://', 'http://x', 'https://a b', 'https://a\u3000']) {
+      assert.equal(
+        avatar.test(value),
+        accepts(() => checkPatch({ avatar: value })),
+        value,
+      );
     }
   });
 });

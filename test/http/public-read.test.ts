@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeStream } from '../support/streams.js';
+import { assertProblem } from '../support/v2.js';
 import { call, getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
 
 async function serverWith(env: Record<string, string>, t: { after: (fn: () => Promise<void>) => void }) {
@@ -126,5 +127,37 @@ describe('public reads', () => {
       assert.equal(res.status, 200);
       assert.equal(res.headers.get('ratelimit-limit'), null);
     }
+  });
+});
+
+describe('public reads of v2', () => {
+  const V2_READS = ['/api/v2/streams?from=2020-12-09&to=2020-12-09', '/api/v2/live'];
+
+  it('when reads are not public, then an anonymous v2 read is a 401 in problem+json', async (t) => {
+    const sut = await serverWith({}, t);
+    for (const path of V2_READS) {
+      const res = await anonymous(sut, path);
+      const body = await assertProblem(res, 401);
+      assert.equal(body.type, 'tag:holodule,2026:problem/unauthenticated', path);
+      assert.equal(res.headers.get('www-authenticate'), 'JWT realm="Login Required"', path);
+    }
+  });
+
+  it('when reads are public, then an anonymous client reads /api/v2/streams and /api/v2/live as a user does', async (t) => {
+    const sut = await serverWith({ HOLODULE_PUBLIC_READ: 'true' }, t);
+    const token = await sut.login('user01', 'password01');
+    for (const path of V2_READS) {
+      const res = await anonymous(sut, path);
+      const text = await res.text();
+      assert.equal(res.status, 200, `${path}: ${text}`);
+      assert.equal(res.headers.get('content-type'), 'application/json; charset=utf-8', path);
+      assert.equal(res.headers.get('cache-control'), 'public, max-age=60', path);
+      assert.equal(text, await (await getWithToken(`${sut.url}${path}`, token)).text(), path);
+    }
+    const page = (await (await anonymous(sut, V2_READS[0])).json()) as { items: Array<{ key: string }> };
+    assert.deepEqual(
+      page.items.map((s) => s.key),
+      ['HL0503_20201209_120000'],
+    );
   });
 });

@@ -121,6 +121,8 @@ describe('GET /api/v2/streams', () => {
   it('when the video id is unknown, then 404 problem; when it is not a video id, then 400 naming video_id', async () => {
     await assertProblem(await get('/api/v2/streams/nosuchvideo'), 404);
     await assertProblem(await get('/api/v2/streams/short'), 400, 'video_id');
+    const accented = await assertProblem(await get('/api/v2/streams/%C3%95%C3%A7'), 400, 'video_id');
+    assert.match(String(accented.detail), /^video_id must be an 11-character YouTube video id/);
   });
 
   it('finds the streams of a window of Japan-time days, in start order', async () => {
@@ -288,11 +290,22 @@ describe('GET /api/v2/streams', () => {
     [`q=${'x'.repeat(101)}`, 'q'],
     ['cursor=forged', 'cursor'],
     ['cursor=eyJhIjoxfQ.AAAAAAAAAAAAAAAAAAAAAA', 'cursor'],
+    ['talent=HL0503,%20HL0301', 'talent'],
+    ['talent=HL0503,,HL0301', 'talent'],
+    ['talent=%C3%95%C3%A7', 'talent'],
+    ['group=holox,', 'group'],
+    ['status=live%2C', 'status'],
+    ['limit=020', 'limit'],
+    ['limit=', 'limit'],
+    ['from=', 'from'],
+    ['to=2020-12-09T12:00:00%2B24:00', 'to'],
   ];
   for (const [query, parameter] of badQueries) {
     it(`when asked with ${query.slice(0, 40)}, then 400 problem naming ${parameter}`, async () => {
       const body = await assertProblem(await get(`/api/v2/streams?${query}`), 400, parameter);
       assert.equal(body.type, 'tag:holodule,2026:problem/invalid-parameter');
+      // The domain's words, also where the OpenAPI schema refuses first (not ajv's "must match pattern").
+      assert.match(String(body.detail), new RegExp(`^(?:${parameter}|from \\()`), String(body.detail));
     });
   }
 
@@ -372,7 +385,7 @@ describe('GET /api/v2/live', () => {
     assert.deepEqual((await live('?hours=12')).upcoming, ['lateStart01', 'inTwoHours1', 'inTenHours1']);
   });
 
-  for (const hours of ['0', '49', 'six', '1.5']) {
+  for (const hours of ['0', '49', 'six', '1.5', '', '012']) {
     it(`when hours=${hours}, then 400 problem naming hours`, async () => {
       await assertProblem(await getWithToken(`${sut.url}/api/v2/live?hours=${hours}`, token), 400, 'hours');
     });

@@ -106,6 +106,8 @@ describe('v2 groups and talents', () => {
     await assertProblem(await get('/api/v2/talents/XX00000000'), 404);
     await assertProblem(await get('/api/v2/talents/bad_code!'), 400, 'code');
     await assertProblem(await get('/api/v2/talents?group=nope'), 400, 'group');
+    await assertProblem(await get('/api/v2/talents?group=%03%27%7F'), 400, 'group');
+    await assertProblem(await get('/api/v2/talents/%C3%8D%C3%BF'), 400, 'code');
   });
 
   it('when an admin names an unknown talent, then stored and later streams show it, and their v1 keys and bodies stay', async () => {
@@ -162,6 +164,9 @@ describe('v2 groups and talents', () => {
     await assertProblem(await patch('/api/v2/talents/HL0001', { name: 5 }), 400, 'name');
     await assertProblem(await patch('/api/v2/talents/HL0001', { colour: 'red' }), 400, 'colour');
     await assertProblem(await patch('/api/v2/talents/HL0001', {}), 400, 'body');
+    await assertProblem(await patch('/api/v2/talents/HL0001', { name: ' \u3000' }), 400, 'name');
+    await assertProblem(await patch('/api/v2/talents/HL0001', { name_en: null, group: 'HOLOX' }), 400, 'group');
+    await assertProblem(await patch('/api/v2/talents/HL0001', { avatar: 'https://a b' }), 400, 'avatar');
     const notJson = await call(`${sut.url}/api/v2/talents/HL0001`, 'PATCH', { token: adminToken, body: [] });
     assert.equal(notJson.status, 400);
   });

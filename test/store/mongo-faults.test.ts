@@ -66,7 +66,7 @@ function describeFaults(server: TestMongo): void {
       const stream = makeStream('20201209 230000');
       await sut.streams.upsertMany([stream]);
 
-      server.freeze();
+      await server.freeze();
       try {
         await assert.rejects(sut.streams.findByKey(stream.key), isServiceUnavailable);
         assert.equal((await sut.health()).ok, false);

@@ -2,9 +2,10 @@
 // directory and a random loopback port (built once by scripts/build-ferretdb.sh into a cache outside the repo).
 import { freePort } from './free-port.js';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { homedir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, it } from 'node:test';
@@ -35,8 +36,11 @@ export interface TestMongo {
   dropDatabase(name: string): Promise<void>;
   stop(): Promise<void>;
   start(): Promise<void>;
-  /** Freezes the server (SIGSTOP): connections stay open and nothing answers, like a hung host. */
-  freeze(): void;
+  /**
+   * Freezes the server (SIGSTOP) and resolves once every one of its threads is stopped: connections stay
+   * open and nothing answers, like a hung host.
+   */
+  freeze(): Promise<void>;
   thaw(): void;
 }
 
@@ -164,8 +168,17 @@ class FerretDbServer implements TestMongo {
     this.dir.remove();
   }
 
-  freeze(): void {
-    this.child?.kill('SIGSTOP');
+  async freeze(): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    child.kill('SIGSTOP');
+    // The signal is sent at once but takes effect when each thread next runs; on a loaded machine a request
+    // could still be answered in between. Wait until the kernel reports every thread stopped.
+    for (let look = 0; look < 1000; look++) {
+      if (allThreadsStopped(child.pid)) return;
+      await sleep(5);
+    }
+    throw new Error('the test MongoDB server did not stop on SIGSTOP');
   }
 
   thaw(): void {
@@ -196,7 +209,7 @@ class ExternalServer implements TestMongo {
     throw new Error('cannot stop the server at HOLODULE_TEST_MONGODB_URL');
   }
   async start(): Promise<void> {}
-  freeze(): void {
+  async freeze(): Promise<void> {
     throw new Error('cannot freeze the server at HOLODULE_TEST_MONGODB_URL');
   }
   thaw(): void {}
@@ -278,5 +291,15 @@ function reportUnavailable(reason: string): void {
   process.stderr.write(`\n${'!'.repeat(100)}\n${message}\n${'!'.repeat(100)}\n\n`);
   it('has a MongoDB server to run the MongoDB tests on', { skip: inCi ? false : message }, () => {
     throw new Error(message);
+  });
+}
+
+/** Whether every thread of `pid` is in the stopped state (T), as /proc shows it. */
+function allThreadsStopped(pid: number): boolean {
+  const tasks = readdirSync(`/proc/${pid}/task`);
+  return tasks.every((task) => {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    // The state is the first field after the parenthesised command name.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
   });
 }

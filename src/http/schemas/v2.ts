@@ -1,7 +1,34 @@
 // v2's wire shapes: the stream resource, pages, live now, groups and talents, and problem details.
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import { STREAM_STATUSES, type StreamStatus } from '../../store/types.js';
-import { DEFAULT_LIMIT, DEFAULT_LIVE_HOURS, MAX_LIMIT, MAX_LIVE_HOURS } from '../../domain/schedule-v2.js';
+import {
+  CODE_PATTERN,
+  DEFAULT_LIMIT,
+  DEFAULT_LIVE_HOURS,
+  GROUP_LIST_PATTERN,
+  HOURS_PATTERN,
+  LIMIT_PATTERN,
+  MAX_LIMIT,
+  MAX_LIVE_HOURS,
+  MAX_TEXT_CHARS,
+  STATUS_LIST_PATTERN,
+  TALENT_LIST_PATTERN,
+  VIDEO_ID_PATTERN,
+} from '../../domain/schedule-v2.js';
+import { INSTANT_PATTERN } from '../../domain/rfc3339.js';
+import {
+  AVATAR_PATTERN,
+  CHANNEL_ID_PATTERN,
+  MAX_NAME,
+  NAME_PATTERN,
+  TALENT_PATCH_FIELDS,
+} from '../../domain/talents.js';
+import { GROUPS } from '../../talents/directory.js';
+
+const GROUP_IDS = GROUPS.map((g) => g.id);
+/** One group id, as an enum (a string schema: query parameters arrive as strings). */
+const GroupId = (options: { description?: string; examples?: string[] }) =>
+  Type.Unsafe<string>({ type: 'string', enum: GROUP_IDS, ...options });
 
 /**
  * A string or null as `type: [string, null]`, not an anyOf: fast-json-stringify writes it directly, where an anyOf
@@ -78,6 +105,7 @@ export const StreamQuerystring = Type.Object({
       description:
         'Start of the window, inclusive: RFC 3339 with a zone, or YYYY-MM-DD for that day in Japan time. ' +
         'Default: 24 hours ago (or 8 days before `to`)',
+      pattern: INSTANT_PATTERN,
       examples: ['2020-12-09', '2020-12-09T20:00:00+09:00'],
     }),
   ),
@@ -85,36 +113,63 @@ export const StreamQuerystring = Type.Object({
     Type.String({
       description:
         'End of the window, exclusive: RFC 3339, or YYYY-MM-DD for the end of that day in Japan time. ' +
-        'Default: 7 days from now (or 8 days after `from`)',
+        'Default: 7 days from now (or 8 days after `from`). Must be after `from` (else 400 naming `from`)',
+      pattern: INSTANT_PATTERN,
       examples: ['2020-12-15', '2020-12-10T00:00:00Z'],
     }),
   ),
   talent: Type.Optional(
-    Type.String({ description: 'Talent codes, comma-separated (GET /api/v2/talents)', examples: ['HL0503,HL0301'] }),
+    Type.String({
+      description:
+        'Talent codes, comma-separated, either case (GET /api/v2/talents); a code not in the directory is a 400',
+      pattern: TALENT_LIST_PATTERN,
+      examples: ['HL0503,HL0301'],
+    }),
   ),
   group: Type.Optional(
-    Type.String({ description: 'Group ids, comma-separated (GET /api/v2/groups)', examples: ['holox'] }),
+    Type.String({
+      description: 'Group ids, comma-separated (GET /api/v2/groups)',
+      pattern: GROUP_LIST_PATTERN,
+      examples: ['hololive_jp_5,holox'],
+    }),
   ),
   status: Type.Optional(
-    Type.String({ description: `Comma-separated: ${STREAM_STATUSES.join(', ')}`, examples: ['live,upcoming'] }),
+    Type.String({
+      description: `Comma-separated: ${STREAM_STATUSES.join(', ')}`,
+      pattern: STATUS_LIST_PATTERN,
+      examples: ['live,upcoming'],
+    }),
   ),
   q: Type.Optional(
     Type.String({
       description:
         'Text in the title, talent or collaborator names; case- and width-insensitive (ＡＢＣ = abc, ｶﾀｶﾅ = カタカナ)',
+      maxLength: MAX_TEXT_CHARS,
       examples: ['minecraft'],
     }),
   ),
-  order: Type.Optional(Type.String({ description: 'By start: asc (default) or desc', examples: ['desc'] })),
+  order: Type.Optional(
+    Type.Unsafe<'asc' | 'desc'>({
+      type: 'string',
+      enum: ['asc', 'desc'],
+      description: 'By start: asc (default) or desc',
+      examples: ['desc'],
+    }),
+  ),
   limit: Type.Optional(
     Type.String({
       description: `Streams a page, 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT})`,
+      pattern: LIMIT_PATTERN,
       examples: ['20'],
     }),
   ),
   cursor: Type.Optional(
     Type.String({
-      description: "The previous page's next_cursor (with the same other parameters)",
+      description:
+        "The previous page's next_cursor, with the same other parameters. It is signed by the server: any other " +
+        'value (edited, made up, or from a query with other parameters) is a 400 naming `cursor`. The example shows ' +
+        'the form only: it is not signed by your server',
+      maxLength: 1024,
       examples: ['WzEsIjIwMjAtMTItMDlUMTQ6MDA6MDAuMDAwWiIsIkhMMDUwM18yMDIwMTIwOV8yMzAwMDAiXQ.AbCdEf'],
     }),
   ),
@@ -138,7 +193,9 @@ export const getStreamSchema = {
   tags: ['v2'],
   summary: 'One stream by YouTube video id',
   security: readSecurity,
-  params: Type.Object({ video_id: Type.String({ description: 'YouTube video id', examples: ['yEttl2nfhsQ'] }) }),
+  params: Type.Object({
+    video_id: Type.String({ description: 'YouTube video id', pattern: VIDEO_ID_PATTERN, examples: ['yEttl2nfhsQ'] }),
+  }),
   response: { 200: StreamResourceBody, ...readErrors },
 };
 
@@ -150,6 +207,7 @@ export const liveSchema = {
     hours: Type.Optional(
       Type.String({
         description: `How far ahead upcoming streams are listed, 1 to ${MAX_LIVE_HOURS} hours (default ${DEFAULT_LIVE_HOURS})`,
+        pattern: HOURS_PATTERN,
         examples: ['12'],
       }),
     ),
@@ -177,7 +235,11 @@ const TalentBody = Type.Object({
 });
 
 const CodeParams = Type.Object({
-  code: Type.String({ description: 'Talent code (generated ones start with XX)', examples: ['HL0503'] }),
+  code: Type.String({
+    description: 'Talent code, either case (generated ones start with XX)',
+    pattern: CODE_PATTERN,
+    examples: ['HL0503'],
+  }),
 });
 
 export const listGroupsSchema = {
@@ -192,7 +254,7 @@ export const listTalentsSchema = {
   summary: 'Talents, all or of one group (group unknown: names the collector met that the directory lacks)',
   security: readSecurity,
   querystring: Type.Object({
-    group: Type.Optional(Type.String({ description: 'A group id', examples: ['hololive_en', 'unknown'] })),
+    group: Type.Optional(GroupId({ description: 'A group id', examples: ['hololive_en', 'unknown'] })),
   }),
   response: { 200: Type.Array(TalentBody), ...readErrors },
 };
@@ -212,7 +274,14 @@ export const getTalentSchema = {
   },
 };
 
-const Correction = (schema: ReturnType<typeof Type.String>) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Correction = <T extends TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Name = (example: string) =>
+  Type.String({
+    description: `1 to ${MAX_NAME} characters, not all blank (kept trimmed)`,
+    maxLength: MAX_NAME,
+    pattern: NAME_PATTERN,
+    examples: [example],
+  });
 
 export const updateTalentSchema = {
   tags: ['v2'],
@@ -221,13 +290,24 @@ export const updateTalentSchema = {
   params: CodeParams,
   body: Type.Object(
     {
-      name: Correction(Type.String({ examples: ['新人ちゃん'] })),
-      name_en: Correction(Type.String({ examples: ['Newcomer'] })),
-      group: Correction(Type.String({ examples: ['hololive_jp_0'] })),
-      avatar: Correction(Type.String({ examples: ['https://yt3.ggpht.com/example=s88'] })),
-      channel_id: Correction(Type.String({ examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] })),
+      name: Correction(Name('新人ちゃん')),
+      name_en: Correction(Name('Newcomer')),
+      // An enum that takes null lists null (OpenAPI 3.0's `nullable` does not add it to an enum).
+      group: Type.Optional(
+        Type.Unsafe<string | null>({
+          type: ['string', 'null'],
+          enum: [...GROUP_IDS, null],
+          examples: ['hololive_jp_0'],
+        }),
+      ),
+      avatar: Correction(Type.String({ pattern: AVATAR_PATTERN, examples: ['https://yt3.ggpht.com/example=s88'] })),
+      channel_id: Correction(Type.String({ pattern: CHANNEL_ID_PATTERN, examples: ['UCK9V2B22uJYu3N7eR_BT9QA'] })),
     },
-    { additionalProperties: false },
+    {
+      additionalProperties: false,
+      minProperties: 1,
+      description: `At least one of ${TALENT_PATCH_FIELDS.join(', ')}`,
+    },
   ),
   response: { 200: TalentBody, 403: problem('The admin role is needed'), ...readErrors },
 };
