@@ -82,6 +82,17 @@ export interface Config {
   collector: CollectorConfig;
   http: HttpConfig;
   events: EventsConfig;
+  /** Calendar feeds (docs/calendar-feeds.md). */
+  calendar: CalendarConfig;
+}
+
+export interface CalendarConfig {
+  /** Days before now whose streams a feed shows. */
+  pastDays: number;
+  /** Days after now whose streams a feed shows. */
+  futureDays: number;
+  /** How long a stream that has not ended lasts in a calendar, in minutes. */
+  defaultMinutes: number;
 }
 
 /** GET /api/v2/events (docs/events.md). */
@@ -299,6 +310,14 @@ function httpConfig(env: Env): HttpConfig {
   };
 }
 
+function calendarConfig(env: Env): CalendarConfig {
+  return {
+    pastDays: integer(env, 'HOLODULE_CALENDAR_PAST_DAYS', 7, 0, 366),
+    futureDays: integer(env, 'HOLODULE_CALENDAR_FUTURE_DAYS', 14, 1, 366),
+    defaultMinutes: integer(env, 'HOLODULE_CALENDAR_DEFAULT_MINUTES', 120, 1, 1440),
+  };
+}
+
 /** Reads `.env` from `dir` when present; variables already in `env` are kept. */
 export function withDotEnv(env: Env, dir = process.cwd()): Env {
   let content: string;
@@ -389,6 +408,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
       ticketSeconds: integer(env, 'HOLODULE_EVENTS_TICKET_SECONDS', 60, 1, 3600),
       maxBufferedBytes: integer(env, 'HOLODULE_EVENTS_MAX_BUFFERED_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
     },
+    calendar: calendarConfig(env),
   };
 }
 

@@ -116,7 +116,10 @@ export async function setRole(store: Store, username: string, role: Role): Promi
 }
 
 export async function removeUser(store: Store, username: string): Promise<void> {
-  if (!(await store.users.remove(username))) throw noSuchUser(username);
+  const user = await store.users.findByUsername(username);
+  if (!user || !(await store.users.remove(username))) throw noSuchUser(username);
+  // Its API keys and feeds already stopped working with it (their user is gone): this clears them away.
+  await store.credentials.removeAllOfUser(user.uid);
 }
 
 const noSuchUser = (username: string): AppError => new AppError(404, 'Not found', `no user "${username}"`);

@@ -22,12 +22,15 @@ import { TalentCatalog } from '../domain/talent-catalog.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { handleError } from './error-handler.js';
+import { loggableUrl } from './logger.js';
 import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
 import { requireUserPlugin } from './plugins/require-user.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
+import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
 import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -155,7 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.oneLinePerRequest) {
     app.addHook('onResponse', async (request, reply) => {
-      const line = `${request.method} ${request.url} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
+      const line = `${request.method} ${loggableUrl(request.url)} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)} ms`;
       if (reply.statusCode >= 500) request.log.error(line);
       else request.log.info(line);
     });
@@ -195,6 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
   await app.register(v2EventRoutes, { clients: metrics.sseClients });
+  await app.register(apiKeyRoutes);
+  await app.register(feedRoutes);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

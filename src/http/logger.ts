@@ -34,6 +34,9 @@ export const REDACTED_PATHS = [
   '*.cookie',
 ];
 
+/** A URL as it may be logged: a calendar feed's path is its secret (docs/calendar-feeds.md). */
+export const loggableUrl = (url: string): string => url.replace(/^\/feeds\/[^?#]*/, '/feeds/[redacted].ics');
+
 export interface LoggerOptions {
   /** Default: stdout. */
   destination?: NodeJS.WritableStream;

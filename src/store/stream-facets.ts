@@ -103,3 +103,7 @@ export function seekRange(query: StreamQuery): { from: string; to: string; toInc
     return { from: after.start, to: toUtc, toInclusive: false };
   return { from: fromUtc, to: toUtc, toInclusive: false };
 }
+
+/** How many times a stream was rescheduled (moved to a new key): `moves` among its own fields, 0 when never. */
+export const movesOf = (extra: Record<string, unknown> | null | undefined): number =>
+  typeof extra?.moves === 'number' && Number.isSafeInteger(extra.moves) && extra.moves >= 0 ? extra.moves : 0;

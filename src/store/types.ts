@@ -284,9 +284,54 @@ export interface ChangeLogStore {
   prune(before: number, keep: number): Promise<number>;
   /**
    * Records a single-use id (an events ticket's jti) until `expiresAt`: true the first time, false ever after
-   * (on every instance). Ids past their expiry are deleted by `prune`.
+   * (on every instance). Ids past their expiry (at `now`) are deleted on the way.
    */
   claimOnce(id: string, expiresAt: number, now: number): Promise<boolean>;
+}
+
+/** What a personal credential is for: an API key (`X-API-Key`) or a calendar feed's secret URL. */
+export type CredentialKind = 'api-key' | 'feed';
+
+/** A calendar feed's filters, as the user gave them (normalised: sorted, distinct); absent: any. */
+export interface FeedFilters {
+  talents?: string[];
+  groups?: string[];
+  statuses?: StreamStatus[];
+}
+
+/**
+ * A long-lived secret a user made for themself: only its SHA-256 is stored, never the secret. Times are epoch ms.
+ */
+export interface CredentialRecord {
+  id: string;
+  kind: CredentialKind;
+  /** The owner's `uid`. */
+  userId: string;
+  name: string;
+  /** SHA-256 of the whole secret, hex. */
+  hash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  /** The owner's token version when made (API keys end when it is bumped: a password change or a disable). */
+  userVersion: number;
+  /** Feeds only. */
+  filters?: FeedFilters;
+}
+
+/** API keys and calendar feeds, shared by every instance on the store: a lookup per use, no cache. */
+export interface CredentialStore {
+  add(record: CredentialRecord): Promise<void>;
+  /** The credential of this kind with this hash (an equality on a unique index), or null. */
+  findByHash(kind: CredentialKind, hash: string): Promise<CredentialRecord | null>;
+  /** A user's credentials of this kind, oldest first. */
+  listOfUser(userId: string, kind: CredentialKind): Promise<CredentialRecord[]>;
+  /** Removes the user's credential `id` of this kind; returns whether there was one. */
+  remove(userId: string, kind: CredentialKind, id: string): Promise<boolean>;
+  /** Removes every credential of the user (when the user is deleted); returns how many. */
+  removeAllOfUser(userId: string): Promise<number>;
+  /** Records a use at `at`, unless one was recorded less than `minIntervalMs` before (a write a minute at most). */
+  markUsed(id: string, at: number, minIntervalMs: number): Promise<void>;
 }
 
 export interface Health {
@@ -316,6 +361,7 @@ export interface Store {
   readonly talents: TalentStore;
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
+  readonly credentials: CredentialStore;
   health(): Promise<Health>;
   /**
    * `holodule import`'s write: streams upserted by key, users added when absent (never overwritten).

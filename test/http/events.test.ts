@@ -251,6 +251,24 @@ describe('GET /api/v2/events', () => {
     await assertProblem(await fetch(`${sut.url}/api/v2/events`), 401);
   });
 
+  it('opens with an API key, and gives a ticket for one', async (t) => {
+    const { sut, auth } = await serverWithUser(t);
+    const made = await fetch(`${sut.url}/me/api-keys`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'events bot' }),
+    });
+    const { key } = (await made.json()) as { key: string };
+    const client = await openEvents(t, `${sut.url}/api/v2/events`, { 'x-api-key': key });
+    const res = await fetch(`${sut.url}/api/v2/events/tickets`, { method: 'POST', headers: { 'x-api-key': key } });
+    assert.equal(res.status, 201);
+    const { url } = (await res.json()) as { url: string };
+    const byTicket = await openEvents(t, `${sut.url}${url}`);
+    const [seq] = await sut.store.changes.append([change('HL0001', 1)], Date.now());
+    await client.waitFor((e) => e.id === String(seq));
+    await byTicket.waitFor((e) => e.id === String(seq));
+  });
+
   it('answers HEAD with the headers of a stream, and opens none', async (t) => {
     const { sut, auth } = await serverWithUser(t);
     const res = await fetch(`${sut.url}/api/v2/events`, { method: 'HEAD', headers: auth });

@@ -26,5 +26,8 @@ if (await testMongo()) {
     await import('./public-read.test.js');
     // Live push: the change log, its sequence counter and used tickets in the database, and two instances on it.
     await import('./events.test.js');
+    // API keys and calendar feeds: their records, revocation across instances and a real collect, on MongoDB.
+    await import('./api-keys.test.js');
+    await import('./calendar-feeds.test.js');
   });
 }

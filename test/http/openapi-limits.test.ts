@@ -62,7 +62,7 @@ describe('the OpenAPI document', () => {
       role.anyOf.map((r: Doc) => r.enum?.[0] ?? r.const),
       ['admin', 'user'],
     );
-    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'jwt', 'metricsToken']);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['apiKey', 'bearer', 'jwt', 'metricsToken']);
     assert.deepEqual(doc.paths['/me'].get.security, [{ jwt: [] }, { bearer: [] }]);
   });
 

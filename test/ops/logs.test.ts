@@ -53,6 +53,15 @@ async function logOfASession(format: 'json' | 'pretty'): Promise<{ text: string;
       body: JSON.stringify({ refresh_token: tokens.refresh_token }),
     });
     await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    // An API key and a calendar feed's URL, made and used.
+    const json = { authorization: `JWT ${tokens.access_token}`, 'content-type': 'application/json' };
+    const made = await fetch(`${url}/me/api-keys`, { method: 'POST', headers: json, body: '{"name":"bot"}' });
+    const { key } = (await made.json()) as { key: string };
+    assert.equal((await fetch(`${url}/holodules/20201210`, { headers: { 'x-api-key': key } })).status, 404);
+    const feed = await fetch(`${url}/me/feeds`, { method: 'POST', headers: json, body: '{}' });
+    const feedUrl = ((await feed.json()) as { url: string }).url;
+    assert.equal((await fetch(feedUrl)).status, 200);
+    const feedToken = feedUrl.split('/').at(-1)!.replace('.ics', '');
     // A careless log call with a whole request's headers and a body: the redaction still catches them.
     server.app.log.info(
       {
@@ -70,6 +79,8 @@ async function logOfASession(format: 'json' | 'pretty'): Promise<{ text: string;
         METRICS_TOKEN,
         TEST_SECRET,
         'cookie-nobody-may-read',
+        key,
+        feedToken,
       ],
     };
   } finally {

@@ -1,9 +1,10 @@
 // The one contract every store passes. Each store's test file calls this with a factory for a fresh store.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { AppError } from '../../src/errors.js';
 import { orderStartOf } from '../../src/store/stream-facets.js';
-import type { NewChange, Store, Stream, StreamQuery, User } from '../../src/store/types.js';
+import type { CredentialRecord, NewChange, Store, Stream, StreamQuery, User } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
 export type StoreFactory = () => Promise<{ sut: Store; cleanup: () => Promise<void> }>;
@@ -131,7 +132,8 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.streams.findByKey(before.key), null);
         assert.deepEqual(await sut.streams.findByKey(after.key), {
           ...after,
-          extra: { first_seen: 'then', live: false },
+          // moves: how many times it was rescheduled (a calendar's SEQUENCE).
+          extra: { first_seen: 'then', live: false, moves: 1 },
         });
         assert.equal(await sut.streams.count(), 1);
       }));
@@ -146,11 +148,82 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         await sut.streams.moveStream(old.key, moved);
         const fresh = makeStream('20201211 000000', { key: 'HL0503_20201211_000000' });
 
-        assert.deepEqual(await sut.streams.findByKey(occupant.key), moved);
+        assert.deepEqual(await sut.streams.findByKey(occupant.key), { ...moved, extra: { moves: 1 } });
         assert.equal(await sut.streams.moveStream('HL0503_20000101_000000', fresh), 'inserted');
         assert.equal(await sut.streams.moveStream(fresh.key, fresh), 'unchanged');
         assert.equal(await sut.streams.count(), 2);
       }));
+
+    it('counts every move of a stream (its moves grow by one each time; an upsert keeps the count)', () =>
+      withStore(async (sut) => {
+        const first = makeStream('20201209 230000', { key: 'HL0503_20201209_230000' });
+        await sut.streams.upsertMany([first]);
+        const second = { ...first, key: 'HL0503_20201210_000000', datetime: '20201210 000000' };
+        const third = { ...first, key: 'HL0503_20201210_010000', datetime: '20201210 010000' };
+
+        await sut.streams.moveStream(first.key, second);
+        await sut.streams.moveStream(second.key, third);
+        await sut.streams.upsertMany([{ ...third, title: 'new title', extra: { last_updated: 'now' } }]);
+
+        assert.deepEqual((await sut.streams.findByKey(third.key))?.extra, { moves: 2, last_updated: 'now' });
+      }));
+
+    describe('credentials (API keys and feeds)', () => {
+      const record = (overrides: Partial<CredentialRecord> = {}): CredentialRecord => ({
+        id: `id-${Math.random().toString(36).slice(2)}`,
+        kind: 'api-key',
+        userId: 'uid-1',
+        name: 'bot',
+        hash: createHash('sha256').update(Math.random().toString()).digest('hex'),
+        createdAt: 1_000,
+        lastUsedAt: null,
+        expiresAt: null,
+        userVersion: 0,
+        ...overrides,
+      });
+
+      it("adds, finds by kind and hash, lists per user oldest first, and removes only the owner's", () =>
+        withStore(async (sut) => {
+          const key = record({ expiresAt: 9_000, userVersion: 2 });
+          const later = record({ createdAt: 2_000, name: 'later' });
+          const feed = record({ kind: 'feed', filters: { talents: ['HL0004'], statuses: ['live', 'upcoming'] } });
+          const theirs = record({ userId: 'uid-2' });
+          for (const r of [later, key, feed, theirs]) await sut.credentials.add(r);
+
+          assert.deepEqual(await sut.credentials.findByHash('api-key', key.hash), key);
+          assert.equal(await sut.credentials.findByHash('feed', key.hash), null);
+          assert.deepEqual(await sut.credentials.findByHash('feed', feed.hash), feed);
+          assert.deepEqual(await sut.credentials.listOfUser('uid-1', 'api-key'), [key, later]);
+          assert.deepEqual(await sut.credentials.listOfUser('uid-1', 'feed'), [feed]);
+          assert.equal(await sut.credentials.remove('uid-2', 'api-key', key.id), false);
+          assert.equal(await sut.credentials.remove('uid-1', 'feed', key.id), false);
+          assert.equal(await sut.credentials.remove('uid-1', 'api-key', key.id), true);
+          assert.equal(await sut.credentials.findByHash('api-key', key.hash), null);
+          assert.equal(await sut.credentials.removeAllOfUser('uid-1'), 2);
+          assert.deepEqual(await sut.credentials.listOfUser('uid-2', 'api-key'), [theirs]);
+        }));
+
+      it('refuses a second credential with the same hash', () =>
+        withStore(async (sut) => {
+          const key = record();
+          await sut.credentials.add(key);
+          await assert.rejects(sut.credentials.add({ ...key, id: 'other' }));
+        }));
+
+      it('records a use at most once per interval', () =>
+        withStore(async (sut) => {
+          const key = record();
+          await sut.credentials.add(key);
+
+          await sut.credentials.markUsed(key.id, 100_000, 60_000);
+          await sut.credentials.markUsed(key.id, 130_000, 60_000);
+          const within = (await sut.credentials.findByHash('api-key', key.hash))?.lastUsedAt;
+          await sut.credentials.markUsed(key.id, 160_000, 60_000);
+
+          assert.equal(within, 100_000);
+          assert.equal((await sut.credentials.findByHash('api-key', key.hash))?.lastUsedAt, 160_000);
+        }));
+    });
 
     it('gives a lease to one holder at a time, renews it for that holder, and frees it on release', () =>
       withStore(async (sut) => {

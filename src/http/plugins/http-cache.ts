@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by requireReader: an anonymous read of a public deployment (its answer is the same for everyone). */
     anonymousRead: boolean;
+    /** Set by requireReader: the answer depends on X-API-Key as it does on Authorization. */
+    acceptsApiKey: boolean;
   }
 }
 
@@ -65,6 +67,7 @@ function cacheControl(request: FastifyRequest, maxAgeSeconds: number): string {
 export const httpCachePlugin = fp(async (app: FastifyInstance) => {
   const maxAgeSeconds = app.config.http.cacheMaxAgeSeconds;
   app.decorateRequest('anonymousRead', false);
+  app.decorateRequest('acceptsApiKey', false);
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (
@@ -85,6 +88,7 @@ export const httpCachePlugin = fp(async (app: FastifyInstance) => {
     if (!reply.hasHeader('cache-control')) {
       void reply.header('cache-control', cacheControl(request, maxAgeSeconds));
       addVary(reply, 'Authorization');
+      if (request.acceptsApiKey) addVary(reply, 'X-API-Key');
     }
     const ifNoneMatch = request.headers['if-none-match'];
     const ifModifiedSince = request.headers['if-modified-since'];

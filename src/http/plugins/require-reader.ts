@@ -1,12 +1,16 @@
 // The guard of read routes (requireReader). A request with credentials is verified as requireUser does,
-// always (a bad token stays a 401). Without credentials it is a 401 too, unless HOLODULE_PUBLIC_READ opens
-// reads to anonymous clients; those are then counted per address in the store, so that every instance on
-// it shares the counts, and refused with 429 past HOLODULE_PUBLIC_READ_LIMIT a minute.
+// always (a bad token stays a 401); without an Authorization header, an API key in X-API-Key reads as its
+// user (looked up in the store on every request, so a revocation anywhere holds at once). Without credentials
+// it is a 401 too, unless HOLODULE_PUBLIC_READ opens reads to anonymous clients; those are then counted per
+// address in the store, so that every instance on it shares the counts, and refused with 429 past
+// HOLODULE_PUBLIC_READ_LIMIT a minute.
 import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { userOfApiKey } from '../../domain/api-keys.js';
 import { AppError } from '../../errors.js';
 import type { CounterStore } from '../../store/types.js';
+import { hasApiKey, hasAuthorization } from './require-user.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -37,9 +41,6 @@ function counterBackedStore(counters: CounterStore): new () => FastifyRateLimitS
     }
   };
 }
-
-/** Whether the request carries credentials of any kind (an empty Authorization header carries none). */
-const hasCredentials = (request: FastifyRequest): boolean => (request.headers.authorization ?? '').trim() !== '';
 
 export const requireReaderPlugin = fp(async (app: FastifyInstance) => {
   const { publicRead, publicReadLimit } = app.config.http;
@@ -78,7 +79,13 @@ export const requireReaderPlugin = fp(async (app: FastifyInstance) => {
   }
 
   app.decorate('requireReader', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!publicRead || hasCredentials(request)) {
+    request.acceptsApiKey = true;
+    if (!hasAuthorization(request) && hasApiKey(request)) {
+      const key = request.headers['x-api-key'];
+      request.user = await userOfApiKey(app.store, typeof key === 'string' ? key.trim() : '');
+      return;
+    }
+    if (!publicRead || hasAuthorization(request)) {
       await app.requireUser(request);
       return;
     }

@@ -1,11 +1,12 @@
 // The request guards: the Authorization header's access token must verify and name an enabled user
-// (requireUser); some routes also need the admin role (requireAdmin).
+// (requireUser); some routes also need the admin role (requireAdmin). An API key is refused here: keys only
+// read, through requireReader.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { tokenFromAuthorizationHeader } from '../../auth/authorization-header.js';
+import { tokenFromAuthorizationHeader, WWW_AUTHENTICATE } from '../../auth/authorization-header.js';
 import type { TokenClaims, VerifiedToken } from '../../auth/tokens.js';
 import { roleOf, userOfToken } from '../../domain/sessions.js';
-import { AppError } from '../../errors.js';
+import { AppError, jwtError } from '../../errors.js';
 import type { User } from '../../store/types.js';
 
 declare module 'fastify' {
@@ -21,12 +22,30 @@ declare module 'fastify' {
   }
 }
 
+/** Whether the request carries an Authorization header with anything in it. */
+export const hasAuthorization = (request: FastifyRequest): boolean =>
+  (request.headers.authorization ?? '').trim() !== '';
+/** Whether the request carries an X-API-Key header with anything in it. */
+export const hasApiKey = (request: FastifyRequest): boolean => {
+  const key = request.headers['x-api-key'];
+  return typeof key === 'string' ? key.trim() !== '' : Array.isArray(key);
+};
+
+const keyCannotDoThis = () =>
+  jwtError(
+    'Authorization Required',
+    'An API key (X-API-Key) can only read the schedule; this request needs an access token (Authorization: Bearer …)',
+    { 'www-authenticate': WWW_AUTHENTICATE },
+  );
+
 export const requireUserPlugin = fp(async (app: FastifyInstance) => {
   app.decorateRequest('user', null);
   app.decorateRequest('claims', null);
   app.decorateRequest('token', null);
 
   async function requireUser(request: FastifyRequest): Promise<void> {
+    // An API key only reads: anything behind this guard (accounts, keys, feeds, writes) needs a login's token.
+    if (!hasAuthorization(request) && hasApiKey(request)) throw keyCannotDoThis();
     const verified = await app.tokens.verify(tokenFromAuthorizationHeader(request.headers.authorization), 'access');
     request.user = await userOfToken(app.store, verified);
     request.claims = verified.claims;

@@ -1,9 +1,11 @@
 // GET /api/v2/events and POST /api/v2/events/tickets: the wire shapes (docs/events.md).
 import { Type } from 'typebox';
 import { CHANGE_TYPES } from '../../store/types.js';
+import { tokenOrApiKey } from './security.js';
 import { ProblemBody } from './v2.js';
 
-const security = [{ jwt: [] }];
+/** A token or an API key (a ticket, in the URL, is the GET's `ticket` parameter). */
+const security = tokenOrApiKey;
 const problem = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemBody } },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { described, NotModified, PlainErrorBody, refusals } from './errors.js';
-import { bearerOrJwt } from './security.js';
+import { tokenOrApiKey } from './security.js';
 
 /** YYYYMMDD, a real calendar day from 1970 to 9999 (leap years included): what findStreamsByDay accepts. */
 export const DAY_PATTERN =
@@ -41,7 +41,7 @@ export const dayRouteSchema = {
     'Sends a strong ETag and Cache-Control; a matching If-None-Match is answered 304 without a body. ' +
     'With HOLODULE_PUBLIC_READ=true, anonymous clients may read too (at most HOLODULE_PUBLIC_READ_LIMIT ' +
     'requests a minute per address, then 429 with Retry-After); a request with a token is always verified.',
-  security: bearerOrJwt,
+  security: tokenOrApiKey,
   params: DayParams,
   response: {
     200: DayResponse,

@@ -85,6 +85,8 @@ export const StreamResourceBody = Type.Object({
 });
 
 const security = [{ jwt: [] }];
+/** Reads also take an API key (X-API-Key). */
+const readSecurity: Array<Record<string, string[]>> = [{ jwt: [] }, { apiKey: [] }];
 /** Errors are sent as application/problem+json; the OpenAPI document says so. */
 const problem = (description: string) => ({
   description,
@@ -92,7 +94,7 @@ const problem = (description: string) => ({
 });
 const readErrors = {
   400: problem('A parameter cannot be used; `parameter` names it'),
-  401: problem('No valid token (the same rules as v1)'),
+  401: problem('No valid token or API key (the same rules as v1)'),
   404: problem('No such resource'),
   503: problem('The store is unavailable'),
 };
@@ -176,7 +178,7 @@ export const StreamQuerystring = Type.Object({
 export const listStreamsSchema = {
   tags: ['v2'],
   summary: 'Streams in a window, filtered, a page at a time (Link: rel="next")',
-  security,
+  security: readSecurity,
   querystring: StreamQuerystring,
   response: {
     200: Type.Object({
@@ -190,7 +192,7 @@ export const listStreamsSchema = {
 export const getStreamSchema = {
   tags: ['v2'],
   summary: 'One stream by YouTube video id',
-  security,
+  security: readSecurity,
   params: Type.Object({
     video_id: Type.String({ description: 'YouTube video id', pattern: VIDEO_ID_PATTERN, examples: ['yEttl2nfhsQ'] }),
   }),
@@ -200,7 +202,7 @@ export const getStreamSchema = {
 export const liveSchema = {
   tags: ['v2'],
   summary: 'Streams live now, and those starting within the next hours',
-  security,
+  security: readSecurity,
   querystring: Type.Object({
     hours: Type.Optional(
       Type.String({
@@ -243,14 +245,14 @@ const CodeParams = Type.Object({
 export const listGroupsSchema = {
   tags: ['v2'],
   summary: 'Talent groups, with how many talents each has',
-  security,
+  security: readSecurity,
   response: { 200: Type.Array(GroupBody), ...readErrors },
 };
 
 export const listTalentsSchema = {
   tags: ['v2'],
   summary: 'Talents, all or of one group (group unknown: names the collector met that the directory lacks)',
-  security,
+  security: readSecurity,
   querystring: Type.Object({
     group: Type.Optional(GroupId({ description: 'A group id', examples: ['hololive_en', 'unknown'] })),
   }),
@@ -260,7 +262,7 @@ export const listTalentsSchema = {
 export const getTalentSchema = {
   tags: ['v2'],
   summary: 'One talent, with their next and last streams',
-  security,
+  security: readSecurity,
   params: CodeParams,
   response: {
     200: Type.Object({

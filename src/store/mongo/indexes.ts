@@ -4,6 +4,7 @@ import { MongoServerError, type Db, type IndexSpecification } from 'mongodb';
 import { AUTH_COLLECTIONS } from './mongo-auth.js';
 import { CHANGES_COLLECTION, USED_TICKETS_COLLECTION } from './mongo-changes.js';
 import { COUNTERS_COLLECTION } from './mongo-counters.js';
+import { CREDENTIALS_COLLECTION } from './mongo-credentials.js';
 
 interface IndexPlan {
   collection: string;
@@ -35,6 +36,9 @@ export const INDEXES: readonly IndexPlan[] = [
   // Pruning the change log by age, and used events tickets past their expiry (the log is read by _id).
   { collection: CHANGES_COLLECTION, keys: { at: 1 }, unique: false },
   { collection: USED_TICKETS_COLLECTION, keys: { expires_at: 1 }, unique: false },
+  // API keys and feeds: found by the secret's hash on every use; listed per user.
+  { collection: CREDENTIALS_COLLECTION, keys: { kind: 1, hash: 1 }, unique: true },
+  { collection: CREDENTIALS_COLLECTION, keys: { user_id: 1, kind: 1, created_at: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

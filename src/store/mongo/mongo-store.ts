@@ -6,6 +6,7 @@ import type {
   AuthStore,
   ChangeLogStore,
   CounterStore,
+  CredentialStore,
   Health,
   ImportCounts,
   LeaseStore,
@@ -22,6 +23,7 @@ import { mongoAuthStore } from './mongo-auth.js';
 import { mongoChangeLog } from './mongo-changes.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
+import { CREDENTIALS_COLLECTION, mongoCredentialStore } from './mongo-credentials.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
@@ -38,6 +40,7 @@ export class MongoStore implements Store {
   readonly talents: TalentStore;
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
+  readonly credentials: CredentialStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -52,6 +55,7 @@ export class MongoStore implements Store {
     this.talents = mongoTalentStore(db.collection('talents'), timeoutMs);
     this.counters = mongoCounterStore(db.collection(COUNTERS_COLLECTION), timeoutMs);
     this.changes = mongoChangeLog(db, timeoutMs);
+    this.credentials = mongoCredentialStore(db.collection(CREDENTIALS_COLLECTION), timeoutMs);
   }
 
   async health(): Promise<Health> {

@@ -7,7 +7,7 @@ import {
   type Collection,
   type Document,
 } from 'mongodb';
-import { seekRange } from '../stream-facets.js';
+import { movesOf, seekRange } from '../stream-facets.js';
 import type { Stream, StreamQuery, StreamStatus, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
 import { newStreamDocument, streamFields, toStream } from './documents.js';
 import { escapeRegex, textPattern } from './text-pattern.js';
@@ -186,7 +186,9 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     await guarded(timeoutMs, () =>
       holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }),
     );
-    const changes = changedFields(old, streamFields(stream));
+    // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
+    const moves = movesOf(old) + 1;
+    const changes = changedFields(old, streamFields({ ...stream, extra: { ...stream.extra, moves } }));
     try {
       await guarded(timeoutMs, () =>
         holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }),

@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { conflict } from '../../errors.js';
-import { facetsOf } from '../stream-facets.js';
+import { facetsOf, movesOf } from '../stream-facets.js';
 import {
   type AuthStore,
   type ChangeLogStore,
   type CounterStore,
+  type CredentialStore,
   type Health,
   type ImportCounts,
   type LeaseStore,
@@ -29,6 +30,7 @@ import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { CHANGES_SQL, sqliteChangeLog } from './sqlite-changes.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
+import { sqliteCredentialStore } from './sqlite-credentials.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
@@ -88,6 +90,7 @@ interface Connection {
   readonly auth: AuthStore;
   readonly talents: TalentStore;
   readonly changes: ChangeLogStore;
+  readonly credentials: CredentialStore;
   readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
 }
 
@@ -115,6 +118,7 @@ function setUp(db: Database.Database): Connection {
     auth: sqliteAuthStore(db),
     talents: sqliteTalentStore(db),
     changes: sqliteChangeLog(db),
+    credentials: sqliteCredentialStore(db),
     importAll,
   };
 }
@@ -128,6 +132,7 @@ export class SqliteStore implements Store {
   readonly talents: TalentStore;
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
+  readonly credentials: CredentialStore;
   readonly info: SqliteStoreInfo;
   private readonly file: SqliteFile<Connection>;
   private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
@@ -148,6 +153,7 @@ export class SqliteStore implements Store {
     this.auth = guardedMethods(this.file, (c) => c.auth);
     this.talents = guardedMethods(this.file, (c) => c.talents);
     this.changes = guardedMethods(this.file, (c) => c.changes);
+    this.credentials = guardedMethods(this.file, (c) => c.credentials);
     // Anonymous read counters live in a file of their own, so counting never empties the day cache.
     this.counterFile = sqliteCounterStore(countersPath(path));
     this.counters = this.counterFile;
@@ -259,7 +265,9 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
     if (!old) return upsertOne(stream);
     removeKey.run(fromKey);
     removeKey.run(stream.key);
-    insert.run(withFacets(toRow(stream, old.extra)));
+    // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
+    const moves = movesOf(parseExtra(old.extra)) + 1;
+    insert.run(withFacets(toRow({ ...stream, extra: { ...stream.extra, moves } }, old.extra)));
     return 'updated';
   });
 
