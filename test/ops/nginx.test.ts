@@ -106,7 +106,11 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
     cert = readFileSync(join(dir, 'cert.pem'));
 
     const dataDir = join(dir, 'data');
-    const env = { HOLODULE_TRUST_PROXY: PROXY_ADDRESS, HOLODULE_LOGIN_ADDRESS_FAILURES: '1000' };
+    const env = {
+      HOLODULE_TRUST_PROXY: PROXY_ADDRESS,
+      HOLODULE_LOGIN_ADDRESS_FAILURES: '1000',
+      HOLODULE_EVENTS_POLL_MS: '50',
+    };
     first = await startTestServer(env, { dataDir });
     second = await startTestServer(env, { dataDir });
 
@@ -198,6 +202,59 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
     assert.equal(await failures(CLIENT_ADDRESS), 2, 'both failures counted against the real client address');
     assert.equal(await failures('203.0.113.9'), 0, 'the spoofed address is never counted');
     assert.equal(await failures(PROXY_ADDRESS), 0, "the proxy's own address is never counted");
+  });
+
+  test('passes a server-sent event through as it comes, without buffering it', { timeout: 20_000 }, async () => {
+    const login = await https('POST', '/auth', {
+      body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+    });
+    const token = json(login).access_token as string;
+    let received = '';
+    let heard: () => void = () => {};
+    const heardChange = new Promise<void>((resolve) => {
+      heard = resolve;
+    });
+    const { req, status, type } = await new Promise<{
+      req: ReturnType<typeof httpsRequest>;
+      status: number;
+      type: string | undefined;
+    }>((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: PROXY_ADDRESS,
+          port,
+          path: '/api/v2/events',
+          servername: 'localhost',
+          ca: cert,
+          localAddress: CLIENT_ADDRESS,
+          agent: false,
+          headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+        },
+        (res) => {
+          res.on('data', (chunk: Buffer) => {
+            received += chunk.toString();
+            if (received.includes('event: stream.added')) heard();
+          });
+          resolve({ req, status: res.statusCode ?? 0, type: res.headers['content-type'] });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    try {
+      assert.equal(status, 200);
+      assert.match(String(type), /^text\/event-stream/);
+      // A change in the shared store, as a collect by either instance would append it.
+      const stream = { key: 'HL0503_20201209_230000' };
+      await first.store.changes.append(
+        [{ type: 'stream.added', talent: 'HL0503', data: JSON.stringify({ stream }) }],
+        Date.now(),
+      );
+      await heardChange;
+      assert.match(received, /id: \d+\nevent: stream\.added\ndata: /);
+    } finally {
+      req.destroy();
+    }
   });
 
   test('speaks HTTP/2 and compresses large JSON with gzip', async () => {
