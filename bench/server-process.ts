@@ -2,7 +2,7 @@
 // stopped with SIGTERM. Its output goes to a log file, so a busy server never waits on a pipe to us.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { freePort } from '../test/support/free-port.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -37,24 +37,61 @@ export function peakRssOf(pid: number): number | null {
   }
 }
 
-/** Any HTTP answer means it listens; a refused connection means not yet. */
-async function waitUntilAnswering(url: string, child: ChildProcess, logTail: () => string): Promise<void> {
+/**
+ * Whether `pid` itself has a listening socket on 127.0.0.1:`port` (from /proc): another process that took the
+ * port between freePort() and our child's bind (a test's server, on a busy machine) must not pass for ours.
+ */
+function listensOn(pid: number, port: number): boolean {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inode = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .find((fields) => fields[1] === local && fields[3] === '0A')?.[9];
+  if (inode === undefined) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`;
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until the child listens on its port; an exit before that (e.g. the port was taken) is an error. */
+async function waitUntilListening(port: number, child: ChildProcess, logTail: () => string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it listened:\n${logTail()}`);
+      throw new PortOrStartError(
+        `server exited (${child.exitCode ?? child.signalCode}) before it listened:\n${logTail()}`,
+      );
     }
-    try {
-      await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) });
-      return;
-    } catch {
-      await sleep(50);
-    }
+    if (listensOn(child.pid!, port)) return;
+    await sleep(50);
   }
   throw new Error(`server did not listen within ${READY_TIMEOUT_MS / 1000} s:\n${logTail()}`);
 }
 
+class PortOrStartError extends Error {}
+
+const START_ATTEMPTS = 3;
+
 export async function startServerProcess(spec: ServerSpec, logPath: string): Promise<ServerProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(spec, logPath);
+    } catch (err) {
+      // Another process may have taken the free port first (EADDRINUSE): try another, a few times.
+      if (!(err instanceof PortOrStartError) || attempt >= START_ATTEMPTS || !/EADDRINUSE/.test(err.message)) throw err;
+    }
+  }
+}
+
+async function startOnce(spec: ServerSpec, logPath: string): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFd = openSync(logPath, 'w');
@@ -78,7 +115,7 @@ export async function startServerProcess(spec: ServerSpec, logPath: string): Pro
   };
   const exited = once(child, 'exit');
   try {
-    await waitUntilAnswering(url, child, logTail);
+    await waitUntilListening(port, child, logTail);
   } catch (err) {
     child.kill('SIGKILL');
     await exited;
