@@ -70,7 +70,8 @@ function ferretdbBinary(): string {
 /** Resolves once the server answers ping (the driver waits for it); rejects if the process exits first. */
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const client = new MongoClient(url, { serverSelectionTimeoutMS: READY_TIMEOUT_MS });
-  const exited = once(child, 'exit').then(([code, signal]) => {
+  // 'close' (not 'exit'): its output is all read by then, so the error says why it stopped.
+  const exited = once(child, 'close').then(([code, signal]) => {
     throw new Error(`FerretDB exited (${code ?? signal}) before it was ready:\n${output()}`);
   });
   try {
@@ -269,13 +270,19 @@ async function startTestMongo(): Promise<TestMongo | null> {
 
 async function startFerretDb(credentials: TestCredentials | undefined): Promise<TestMongo | null> {
   let server: FerretDbServer | undefined;
-  try {
-    server = new FerretDbServer(ferretdbBinary(), makeTempDir('holodule-ferretdb-'), await freePort(), credentials);
-    await server.start();
-  } catch (err) {
-    await server?.close();
-    reportUnavailable(err instanceof Error ? err.message : String(err));
-    return null;
+  // Another process may take the free port before FerretDB binds it (a busy machine): then try another port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      server = new FerretDbServer(ferretdbBinary(), makeTempDir('holodule-ferretdb-'), await freePort(), credentials);
+      await server.start();
+      break;
+    } catch (err) {
+      await server?.close();
+      const message = err instanceof Error ? err.message : String(err);
+      if (attempt < 3 && /address already in use/i.test(message)) continue;
+      reportUnavailable(message);
+      return null;
+    }
   }
   const started = server;
   process.once('exit', () => started.killNow());
