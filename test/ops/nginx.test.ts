@@ -114,50 +114,58 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
     first = await startTestServer(env, { dataDir });
     second = await startTestServer(env, { dataDir });
 
-    port = await freePort();
-    const httpPort = await freePort();
-    const site = readFileSync(DEPLOY_CONF, 'utf8')
-      .replace('127.0.0.1:5001', new URL(first.url).host)
-      .replace('127.0.0.1:5002', new URL(second.url).host)
-      .replace('listen 443 ssl http2;', `listen ${PROXY_ADDRESS}:${port} ssl http2;`)
-      .replace('listen 80;', `listen ${PROXY_ADDRESS}:${httpPort};`)
-      .replace(/^\s*listen \[::\]:\d+.*$/gm, '')
-      .replace('/etc/letsencrypt/live/holodule.example.org/fullchain.pem', join(dir, 'cert.pem'))
-      .replace('/etc/letsencrypt/live/holodule.example.org/privkey.pem', join(dir, 'key.pem'))
-      .replaceAll('holodule.example.org', 'localhost');
-    writeFileSync(join(dir, 'holodule.conf'), site);
-    writeFileSync(
-      join(dir, 'nginx.conf'),
-      [
-        process.getuid?.() === 0 ? 'user root;' : '',
-        'worker_processes 1;',
-        'daemon off;',
-        'master_process on;',
-        `pid ${join(dir, 'nginx.pid')};`,
-        'error_log stderr notice;',
-        'events { worker_connections 128; }',
-        'http {',
-        '  include /etc/nginx/mime.types;',
-        `  access_log ${join(dir, 'access.log')};`,
-        ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
-          (p) => `  ${p}_temp_path ${join(dir, `${p}-temp`)};`,
-        ),
-        `  include ${join(dir, 'holodule.conf')};`,
-        '}',
-      ].join('\n'),
-    );
-    const check = spawnSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
-    assert.equal(check.status, 0, `nginx -t refused the rendered deploy file:\n${check.stderr}`);
+    // Another process may take a free port before nginx binds it (a busy machine): then try other ports.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        port = await freePort();
+        const httpPort = await freePort();
+        const site = readFileSync(DEPLOY_CONF, 'utf8')
+          .replace('127.0.0.1:5001', new URL(first.url).host)
+          .replace('127.0.0.1:5002', new URL(second.url).host)
+          .replace('listen 443 ssl http2;', `listen ${PROXY_ADDRESS}:${port} ssl http2;`)
+          .replace('listen 80;', `listen ${PROXY_ADDRESS}:${httpPort};`)
+          .replace(/^\s*listen \[::\]:\d+.*$/gm, '')
+          .replace('/etc/letsencrypt/live/holodule.example.org/fullchain.pem', join(dir, 'cert.pem'))
+          .replace('/etc/letsencrypt/live/holodule.example.org/privkey.pem', join(dir, 'key.pem'))
+          .replaceAll('holodule.example.org', 'localhost');
+        writeFileSync(join(dir, 'holodule.conf'), site);
+        writeFileSync(
+          join(dir, 'nginx.conf'),
+          [
+            process.getuid?.() === 0 ? 'user root;' : '',
+            'worker_processes 1;',
+            'daemon off;',
+            'master_process on;',
+            `pid ${join(dir, 'nginx.pid')};`,
+            'error_log stderr notice;',
+            'events { worker_connections 128; }',
+            'http {',
+            '  include /etc/nginx/mime.types;',
+            `  access_log ${join(dir, 'access.log')};`,
+            ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map(
+              (p) => `  ${p}_temp_path ${join(dir, `${p}-temp`)};`,
+            ),
+            `  include ${join(dir, 'holodule.conf')};`,
+            '}',
+          ].join('\n'),
+        );
+        const check = spawnSync(NGINX!, ['-t', '-p', dir, '-c', join(dir, 'nginx.conf')], { encoding: 'utf8' });
+        assert.equal(check.status, 0, `nginx -t refused the rendered deploy file:\n${check.stderr}`);
 
-    nginx = spawn(NGINX!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await new Promise<void>((resolve, reject) => {
-      let err = '';
-      nginx.stderr!.on('data', (d: Buffer) => {
-        err += d.toString();
-        if (/start worker process/.test(err)) resolve();
-      });
-      nginx.once('exit', (code) => reject(new Error(`nginx exited with ${code}:\n${err}`)));
-    });
+        nginx = spawn(NGINX!, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+        await new Promise<void>((resolve, reject) => {
+          let err = '';
+          nginx.stderr!.on('data', (d: Buffer) => {
+            err += d.toString();
+            if (/start worker process/.test(err)) resolve();
+          });
+          nginx.once('exit', (code) => reject(new Error(`nginx exited with ${code}:\n${err}`)));
+        });
+        break;
+      } catch (err) {
+        if (attempt >= 3 || !/Address already in use/.test(String(err))) throw err;
+      }
+    }
 
     await first.addUser('alice', 'alice-password');
     await first.store.streams.upsertMany([makeStream('20201209 230000'), makeStream('20201209 220000')]);
