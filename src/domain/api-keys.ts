@@ -83,6 +83,31 @@ export async function checkRoom(store: Store, user: User, kind: CredentialRecord
   }
 }
 
+/**
+ * Makes a new secret of `kind` for `user` (within the per-user bound), stores it as a record of its hash with
+ * the given fields, and returns the record and the secret (shown once, never stored).
+ */
+export async function addCredential(
+  store: Store,
+  user: User,
+  kind: CredentialRecord['kind'],
+  fields: Pick<CredentialRecord, 'name' | 'createdAt' | 'expiresAt' | 'userVersion' | 'filters'>,
+): Promise<{ record: CredentialRecord; secret: string }> {
+  await checkRoom(store, user, kind);
+  const secret = newSecret(kind);
+  const record: CredentialRecord = {
+    id: randomUUID(),
+    kind,
+    userId: user.uid,
+    hash: hashOfSecret(secret),
+    lastUsedAt: null,
+    ...fields,
+  };
+  if (record.filters === undefined) delete record.filters;
+  await store.credentials.add(record);
+  return { record, secret };
+}
+
 export async function createApiKey(
   store: Store,
   user: User,
@@ -91,20 +116,12 @@ export async function createApiKey(
 ): Promise<NewApiKey> {
   const name = checkCredentialName(request.name);
   const expiresAt = expiryOf(request, now);
-  await checkRoom(store, user, 'api-key');
-  const key = newSecret('api-key');
-  const record: CredentialRecord = {
-    id: randomUUID(),
-    kind: 'api-key',
-    userId: user.uid,
+  const { record, secret: key } = await addCredential(store, user, 'api-key', {
     name,
-    hash: hashOfSecret(key),
     createdAt: now,
-    lastUsedAt: null,
     expiresAt,
     userVersion: tokenVersionOf(user),
-  };
-  await store.credentials.add(record);
+  });
   return { ...apiKeyView(record), key };
 }
 

@@ -12,7 +12,7 @@ import {
   type User,
 } from '../store/types.js';
 import type { TalentDirectory } from '../talents/directory.js';
-import { LAST_USED_RESOLUTION_MS, checkCredentialName, checkRoom } from './api-keys.js';
+import { addCredential, LAST_USED_RESOLUTION_MS, checkCredentialName } from './api-keys.js';
 import { rfc3339 } from './rfc3339.js';
 import { isDisabled } from './sessions.js';
 
@@ -114,21 +114,13 @@ export async function createFeed(
 ): Promise<{ feed: FeedView; token: string }> {
   const filters = checkFilters(request, directory);
   const name = request.name === undefined ? defaultName(filters, directory) : checkCredentialName(request.name);
-  await checkRoom(store, user, 'feed');
-  const token = newSecret('feed');
-  const record: CredentialRecord = {
-    id: randomUUID(),
-    kind: 'feed',
-    userId: user.uid,
+  const { record, secret: token } = await addCredential(store, user, 'feed', {
     name,
-    hash: hashOfSecret(token),
     createdAt: now,
-    lastUsedAt: null,
     expiresAt: null,
     userVersion: 0,
     filters,
-  };
-  await store.credentials.add(record);
+  });
   return { feed: feedView(record), token };
 }
 
