@@ -36,6 +36,7 @@ import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
 import { v2EventRoutes } from './routes/v2-events.js';
+import { v2FavouriteRoutes } from './routes/v2-favourites.js';
 import { v2StreamRoutes } from './routes/v2-streams.js';
 import { v2TalentRoutes } from './routes/v2-talents.js';
 import {
@@ -197,6 +198,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
+  await app.register(v2FavouriteRoutes);
   await app.register(v2EventRoutes, { clients: metrics.sseClients });
   await app.register(apiKeyRoutes);
   await app.register(feedRoutes);
