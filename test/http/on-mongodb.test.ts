@@ -31,5 +31,7 @@ if (await testMongo()) {
     await import('./calendar-feeds.test.js');
     // Favourite talents: their collection, its index, and their removal with the user.
     await import('./v2-favourites.test.js');
+    // The web page's cookie session: its refresh tokens, rotation and revocation in the database.
+    await import('./web-session.test.js');
   });
 }
