@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ASSETS_PREFIX, FAVICON_PATH, PAGE_ROUTES, isApiPath } from '../path-rule.js';
+import { addVary } from './http-cache.js';
 
 /** The contract's CSP: nothing inline, nothing from elsewhere but YouTube's images. */
 export const PAGE_CSP = [
@@ -130,7 +131,8 @@ export async function registerWebPage(app: FastifyInstance, root: string): Promi
           );
     }
     const encoding = chooseEncoding(request.headers['accept-encoding'], new Set(shell.bodies.keys()));
-    void reply.header('cache-control', 'no-cache').header('vary', 'Accept-Encoding');
+    void reply.header('cache-control', 'no-cache');
+    addVary(reply, 'Accept-Encoding');
     if (encoding !== 'identity') void reply.header('content-encoding', encoding);
     return reply.send(shell.bodies.get(encoding)!);
   }
