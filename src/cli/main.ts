@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-// holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
-import { ConfigError } from '../config.js';
-import { AppError } from '../errors.js';
-import { MongoDataError } from '../store/mongo/indexes.js';
-import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
+// holodule <command>: the CLI's entry point (error-exit.ts turns errors into messages and exit codes).
 import { backupCommand, restoreCommand } from './backup-command.js';
 import { collectCommand } from './collect-command.js';
+import { exitOf } from './error-exit.js';
 import { importCommand } from './import-command.js';
 import { keysCommand } from './keys-command.js';
 import { migrateCommand } from './migrate-command.js';
@@ -64,27 +61,12 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-function messageOf(err: unknown): { text: string; code: number } {
-  if (err instanceof UsageError) return { text: err.message, code: 2 };
-  if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
-  if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
-  if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
-  if (err instanceof AppError && err.status === 503) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { text: `the database is unavailable${cause}`, code: 1 };
-  }
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-    return { text: `port already in use: ${(err as Error).message}`, code: 1 };
-  return { text: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };
-}
-
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    const { text, code } = messageOf(err);
+    const { text, code } = exitOf(err);
     console.error(`holodule: ${text}`);
     process.exitCode = code;
   },

@@ -3,7 +3,7 @@
 // token version moves on): whatever would end every token of the user ends their keys too.
 import { randomUUID } from 'node:crypto';
 import { hashOfSecret, isSecretOf, newSecret, sameHash } from '../auth/personal-secrets.js';
-import { AppError, invalidParameter, jwtError } from '../errors.js';
+import { conflict, invalidParameter, jwtError, notFound } from '../errors.js';
 import type { CredentialRecord, Store, User } from '../store/types.js';
 import { rfc3339 } from './rfc3339.js';
 import { isDisabled, tokenVersionOf } from './sessions.js';
@@ -79,7 +79,7 @@ function expiryOf(request: NewApiKeyRequest, now: number): number | null {
 export async function checkRoom(store: Store, user: User, kind: CredentialRecord['kind']): Promise<void> {
   if ((await store.credentials.listOfUser(user.uid, kind)).length >= MAX_CREDENTIALS_PER_USER) {
     const what = kind === 'api-key' ? 'API keys' : 'feeds';
-    throw new AppError(409, 'Conflict', `you have ${MAX_CREDENTIALS_PER_USER} ${what}; revoke one first`);
+    throw conflict(`you have ${MAX_CREDENTIALS_PER_USER} ${what}; revoke one first`);
   }
 }
 
@@ -132,8 +132,7 @@ export async function listApiKeys(store: Store, user: User): Promise<ApiKeyView[
 }
 
 export async function revokeApiKey(store: Store, user: User, id: string): Promise<void> {
-  if (!(await store.credentials.remove(user.uid, 'api-key', id)))
-    throw new AppError(404, 'Not found', 'no such API key');
+  if (!(await store.credentials.remove(user.uid, 'api-key', id))) throw notFound('no such API key');
 }
 
 const badKey = (description: string) => jwtError('Invalid API key', description);

@@ -1,7 +1,7 @@
 // The talent directory over the API and the CLI: groups, talents, one talent with its next and last streams,
 // and an admin's corrections. A correction changes what a code means (name, group...), never the code: stored
 // keys, and the keys of streams still to come, stay as they are.
-import { AppError, invalidParameter } from '../errors.js';
+import { invalidParameter, notFound } from '../errors.js';
 import type { Store, TalentField } from '../store/types.js';
 import { GROUPS, type Talent } from '../talents/directory.js';
 import { CODE_PATTERN } from './schedule-v2.js';
@@ -57,8 +57,7 @@ async function existing(deps: TalentDeps, code: string): Promise<Talent> {
   checkCode(code);
   const upper = code.toUpperCase();
   const talent = (await deps.talents.current()).talent(upper);
-  if (talent === undefined)
-    throw new AppError(404, 'Not found', `talent ${upper} is not in the directory (GET /api/v2/talents)`);
+  if (talent === undefined) throw notFound(`talent ${upper} is not in the directory (GET /api/v2/talents)`);
   return talent;
 }
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { isPasswordHash } from '../auth/passwords.js';
-import { AppError, badRequest } from '../errors.js';
+import { type AppError, badRequest, notFound } from '../errors.js';
 import type { NewUser, Store, User } from '../store/types.js';
 import { isDisabled, roleOf } from './sessions.js';
 import { USERNAME_RULE, isValidUsername } from './username-rule.js';
@@ -122,4 +122,4 @@ export async function removeUser(store: Store, username: string): Promise<void> 
   await store.credentials.removeAllOfUser(user.uid);
 }
 
-const noSuchUser = (username: string): AppError => new AppError(404, 'Not found', `no user "${username}"`);
+const noSuchUser = (username: string): AppError => notFound(`no user "${username}"`);

@@ -129,7 +129,7 @@ export interface UserStore {
   /** The user with this `uid`: what a token's `sub` names. */
   findByUid(uid: string): Promise<User | null>;
   list(): Promise<User[]>;
-  /** Throws AppError 409 when the username is taken. */
+  /** Throws a `conflict` AppError when the username is taken. */
   create(user: NewUser): Promise<void>;
   /** Inserts the user unless one with that username exists; returns whether it inserted. */
   insertIfAbsent(user: NewUser): Promise<boolean>;

@@ -468,12 +468,12 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.count(), 1);
       }));
 
-    it('refuses a second user with the same username with a 409', () =>
+    it('refuses a second user with the same username as a conflict', () =>
       withStore(async (sut) => {
         await sut.users.create({ id: '1', username: 'user01', password: 'a' });
         await assert.rejects(sut.users.create({ id: '9', username: 'user01', password: 'b' }), (err: unknown) => {
           assert.ok(err instanceof AppError);
-          assert.equal(err.status, 409);
+          assert.equal(err.kind, 'conflict');
           return true;
         });
         assert.equal((await sut.users.findByUsername('user01'))?.password, 'a');

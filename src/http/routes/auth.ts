@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticate } from '../../domain/authenticate.js';
 import { createLoginThrottle, type LoginAttempt } from '../../domain/login-throttle.js';
 import { issueTokenPair, logout, refreshSession } from '../../domain/sessions.js';
-import { AppError, invalidCredentials } from '../../errors.js';
+import { invalidCredentials, isKind } from '../../errors.js';
 import { MAX_PASSWORD_BYTES, authRouteSchema, logoutRouteSchema, refreshRouteSchema } from '../schemas/auth.js';
 
 const authConfig = { validationErrors: 'credentials', errorShape: 'jwt' } as const;
@@ -20,7 +20,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
       // Counted before the password is checked, so a burst of guesses cannot outrun the count.
       attempt = await throttle.attempt(username, request.ip);
     } catch (err) {
-      const outcome = err instanceof AppError && err.status === 429 ? 'throttled' : 'unavailable';
+      const outcome = isKind(err, 'throttled') ? 'throttled' : 'unavailable';
       request.log.warn(
         { ...audit, outcome },
         outcome === 'throttled' ? 'login throttled' : 'login refused: throttle unavailable',
@@ -42,7 +42,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
       );
       if (user.extra?.disabled === true) throw invalidCredentials();
     } catch (err) {
-      if (err instanceof AppError && err.status === 401) {
+      if (isKind(err, 'unauthenticated')) {
         request.log.warn({ ...audit, outcome: 'failure' }, 'login failed');
         await attempt.failed();
       } else {

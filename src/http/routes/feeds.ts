@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { createFeed, feedOfToken, listFeeds, revokeFeed } from '../../domain/calendar-feeds.js';
 import { renderCalendar, streamsForFeed } from '../../domain/calendar.js';
-import { AppError, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import { loggableUrl } from '../logger.js';
 import type { User } from '../../store/types.js';
 import {
@@ -29,7 +29,7 @@ const redactedFeedRequest = (request: FastifyRequest) => ({
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const userNamed = async (username: string): Promise<User> => {
     const user = await app.store.users.findByUsername(username);
-    if (user === null) throw new AppError(404, 'Not found', `no user "${username}"`);
+    if (user === null) throw notFound(`no user "${username}"`);
     return user;
   };
 
