@@ -68,3 +68,17 @@ export async function createPasswordHasher(
     },
   };
 }
+
+/** A hasher that builds the real one (and its decoy) on first use: for commands that may never hash. */
+export function lazyPasswordHasher(settings: Config['passwords']): PasswordHasher {
+  let real: Promise<PasswordHasher> | undefined;
+  const get = () => {
+    real ??= createPasswordHasher(settings);
+    return real;
+  };
+  return {
+    hash: async (password) => (await get()).hash(password),
+    verify: async (stored, password) => (await get()).verify(stored, password),
+    burn: async (password) => (await get()).burn(password),
+  };
+}

@@ -6,7 +6,15 @@ import type { Store } from './types.js';
 
 export type OpenStoreOptions = OpenMongoOptions;
 
+/** Stores whose opening made a new, empty database (a first run). */
+const newDatabases = new WeakSet<Store>();
+
 export async function openStore(config: Config, options: OpenStoreOptions = {}): Promise<Store> {
   if (config.store === 'mongodb') return openMongoStore(config.mongo, options);
-  return new SqliteStore(config.sqlitePath, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const store = new SqliteStore(config.sqlitePath, { busyTimeoutMs: config.sqliteBusyTimeoutMs });
+  if (store.info.created) newDatabases.add(store);
+  return store;
 }
+
+/** Whether opening `store` (as openStore returned it) created its database just now. */
+export const isNewDatabase = (store: Store): boolean => newDatabases.has(store);
