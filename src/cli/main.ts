@@ -1,15 +1,6 @@
 #!/usr/bin/env node
 // holodule <command>: the CLI's entry point (error-exit.ts turns errors into messages and exit codes).
-import { backupCommand, restoreCommand } from './backup-command.js';
-import { collectCommand } from './collect-command.js';
 import { exitOf } from './error-exit.js';
-import { importCommand } from './import-command.js';
-import { keysCommand } from './keys-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { serveCommand } from './serve-command.js';
-import { talentsCommand } from './talents-command.js';
-import { UsageError } from './usage-error.js';
-import { userCommand } from './user-command.js';
 
 const HELP = `holodule: the hololive stream schedule as a JWT-secured API
 
@@ -34,16 +25,19 @@ usage:
 
 Settings come from the environment and a .env file; see the README.`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: serveCommand,
-  user: userCommand,
-  import: importCommand,
-  migrate: migrateCommand,
-  keys: keysCommand,
-  collect: collectCommand,
-  talents: talentsCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
+type Command = (args: string[]) => Promise<void>;
+
+/** Each command's module, loaded only when it runs: `--help` loads none, `collect` no MongoDB driver on SQLite. */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  user: async () => (await import('./user-command.js')).userCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
+  migrate: async () => (await import('./migrate-command.js')).migrateCommand,
+  keys: async () => (await import('./keys-command.js')).keysCommand,
+  collect: async () => (await import('./collect-command.js')).collectCommand,
+  talents: async () => (await import('./talents-command.js')).talentsCommand,
+  backup: async () => (await import('./backup-command.js')).backupCommand,
+  restore: async () => (await import('./backup-command.js')).restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -52,11 +46,12 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     console.error(`holodule: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  const command = await load();
   await command(args);
   return 0;
 }

@@ -3,7 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/bootstrap.js';
+import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import type { Store } from '../../src/store/types.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { testMongo } from './mongo-server.js';

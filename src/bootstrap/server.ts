@@ -1,26 +1,26 @@
-// The composition root: builds what `holodule serve` and the CLI's commands run on — config-driven store, signing
-// keys, password hasher, metrics, maintenance jobs and the collector — and nothing a command does not use.
-// http/ only builds the Fastify app and listens; the background jobs start and stop with the app's lifecycle.
+// The composition root of `holodule serve`: store, signing keys, password hasher, metrics, maintenance jobs and the
+// collector (command.ts is the CLI commands' own, lighter one). http/ only builds the Fastify app and listens;
+// the background jobs start and stop with the app's lifecycle.
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { startAuthMaintenance } from './auth/auth-maintenance.js';
-import { loadKeyring } from './auth/keyring.js';
-import { createPasswordHasher, lazyPasswordHasher, type PasswordHasher } from './auth/passwords.js';
-import { resolveSigningSecret } from './auth/signing-secret.js';
-import { createTokenService } from './auth/tokens.js';
-import { type CollectScheduler, startCollectScheduler } from './collector/collect-scheduler.js';
-import { type Collector, createCollector } from './collector/collect.js';
-import { type Config, loadConfig } from './config.js';
-import { initialiseNewDatabase } from './domain/first-run.js';
-import { createLogger, isPrettyLog } from './http/logger.js';
-import { type BackgroundJob, serveApp } from './http/server.js';
-import { instrumentCollector } from './metrics/instrument-collector.js';
-import { instrumentStore } from './metrics/instrument-store.js';
-import { type MetricsListener, startMetricsListener } from './metrics/metrics-listener.js';
-import { createMetrics, type Metrics } from './metrics/metrics.js';
-import { isNewDatabase, openStore } from './store/open-store.js';
-import { registerServer } from './store/sqlite/servers-using.js';
-import type { Store } from './store/types.js';
+import { startAuthMaintenance } from '../auth/auth-maintenance.js';
+import { loadKeyring } from '../auth/keyring.js';
+import { createPasswordHasher, type PasswordHasher } from '../auth/passwords.js';
+import { resolveSigningSecret } from '../auth/signing-secret.js';
+import { createTokenService } from '../auth/tokens.js';
+import { type CollectScheduler, startCollectScheduler } from '../collector/collect-scheduler.js';
+import { type Collector, createCollector } from '../collector/collect.js';
+import type { Config } from '../config.js';
+import { initialiseNewDatabase } from '../domain/first-run.js';
+import { createLogger, isPrettyLog } from '../http/logger.js';
+import { type BackgroundJob, serveApp } from '../http/server.js';
+import { instrumentCollector } from '../metrics/instrument-collector.js';
+import { instrumentStore } from '../metrics/instrument-store.js';
+import { type MetricsListener, startMetricsListener } from '../metrics/metrics-listener.js';
+import { createMetrics, type Metrics } from '../metrics/metrics.js';
+import { isNewDatabase, openStore } from '../store/open-store.js';
+import { registerServer } from '../store/sqlite/servers-using.js';
+import type { Store } from '../store/types.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -149,8 +149,8 @@ const background = (start: () => { stop(): void }): BackgroundJob => {
   };
 };
 
-const makeCollector = (store: Store, config: Config, log: Logger, onQuotaUsed?: (units: number) => void): Collector =>
-  createCollector({ store, config: config.collector, log, ...(onQuotaUsed ? { onQuotaUsed } : {}) });
+const makeCollector = (store: Store, config: Config, log: Logger, onQuotaUsed: (units: number) => void): Collector =>
+  createCollector({ store, config: config.collector, log, onQuotaUsed });
 
 function warnAboutSettings(config: Config, log: Logger, generatedSecretPath: string | undefined): void {
   if (generatedSecretPath !== undefined) {
@@ -188,32 +188,5 @@ async function initialise(config: Config, store: Store, hasher: PasswordHasher, 
       { streams: firstRun.sampleStreams },
       'new database: seeded a sample schedule for 2020-12-09 (HOLODULE_SAMPLE_DATA=false to skip)',
     );
-  }
-}
-
-/** What a CLI command runs on: the config, the store opened from it, and parts made only when first used. */
-export interface CommandContext {
-  config: Config;
-  store: Store;
-  /** Builds its Argon2 decoy on first use: commands that never hash never pay for it. */
-  hasher: PasswordHasher;
-  /** A collector on this store, logging to `log`. */
-  collector(log: Logger): Collector;
-}
-
-/** Opens what a command needs, runs `fn`, closes the store whatever happens. */
-export async function withCommandContext<T>(fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  // A command gives up after a few tries rather than wait forever for a database that is not there.
-  const store = await openStore(config, { maxAttempts: 3 });
-  try {
-    return await fn({
-      config,
-      store,
-      hasher: lazyPasswordHasher(config.passwords),
-      collector: (log) => makeCollector(store, config, log),
-    });
-  } finally {
-    await store.close();
   }
 }
