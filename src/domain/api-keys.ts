@@ -7,11 +7,10 @@ import { conflict, invalidParameter, jwtError, notFound } from '../errors.js';
 import type { CredentialRecord, Store, User } from '../store/types.js';
 import { rfc3339 } from './rfc3339.js';
 import { isDisabled, tokenVersionOf } from './sessions.js';
+import { MAX_CREDENTIALS_PER_USER, MAX_CREDENTIAL_NAME, MAX_KEY_DAYS } from '../schemas/limits.js';
 
-export const MAX_CREDENTIAL_NAME = 100;
-/** Per user and kind: a bound on what one account can make the store keep. */
-export const MAX_CREDENTIALS_PER_USER = 100;
-export const MAX_KEY_DAYS = 3650;
+export { MAX_CREDENTIALS_PER_USER, MAX_CREDENTIAL_NAME, MAX_KEY_DAYS };
+
 /** last_used_at is written at most this often per key, not on every request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 

@@ -7,6 +7,9 @@ import { GROUPS, type Talent } from '../talents/directory.js';
 import { CODE_PATTERN } from './schedule-v2.js';
 import { type StreamResource, streamResource } from './stream-view.js';
 import type { TalentCatalog } from './talent-catalog.js';
+import { MAX_NAME } from '../schemas/limits.js';
+
+export { MAX_NAME };
 
 export interface TalentDeps {
   store: Store;
@@ -24,7 +27,6 @@ export interface TalentPatch {
 }
 
 export const TALENT_PATCH_FIELDS = ['name', 'name_en', 'group', 'avatar', 'channel_id'] as const;
-export const MAX_NAME = 100;
 /** The characters JS's trim() takes away, spelt out: Python's \\s is another set, and the schema must mean one thing. */
 const BLANKS = '\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /** A name: 1 to MAX_NAME characters as sent, not all blank (it is stored trimmed, in NFC). */

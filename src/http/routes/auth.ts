@@ -40,7 +40,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ path: string }> = async (ap
         username,
         password,
       );
-      if (user.extra?.disabled === true) throw invalidCredentials();
+      if (user.disabled) throw invalidCredentials();
     } catch (err) {
       if (isKind(err, 'unauthenticated')) {
         request.log.warn({ ...audit, outcome: 'failure' }, 'login failed');
