@@ -51,7 +51,7 @@ export const USAGE = `npm run bench -- [flags]
   --no-mongodb         skip the MongoDB row
   --mongodb-connections N   connections for the MongoDB row (4: FerretDB is slow, 100 would only time out)
   --sse-clients N      clients holding GET /api/v2/events open in the SSE row (1000; smoke 20)
-  --only a,b           run only these rows (ids as in the JSON)
+  --only a,b           run only these rows (ids as in the JSON; startup: start-up time and idle RSS)
   --profile            CPU profiles of holodule's processes into bench/results/profiles/
   --data-dir DIR       where the generated SQLite files are kept between runs
   --out FILE           results JSON (bench/results/latest.json)

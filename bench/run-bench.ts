@@ -20,6 +20,7 @@ import {
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
 import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
 import { runSseRow, SSE_ROW_ID, sseFileFrom } from './sse-row.js';
+import { formatStartup, runStartupRow, STARTUP_ROW_ID, type StartupResult } from './startup.js';
 import { planV2Rows, V2_ROW_IDS } from './v2-rows.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -293,6 +294,12 @@ async function main(options: BenchOptions): Promise<number> {
   ];
   for (const row of others.filter((r) => wanted(r.id))) results.set(row.id, await run(row, options.streams));
 
+  let startup: StartupResult | undefined;
+  if (wanted(STARTUP_ROW_ID)) {
+    log('▶ start-up and footprint: node -e 0, holodule --help, serve → first 200 /readyz, idle RSS');
+    startup = await runStartupRow(options.smoke ? 1 : 5, log);
+  }
+
   const order = [
     'ceiling',
     'holodule-sqlite',
@@ -323,6 +330,8 @@ async function main(options: BenchOptions): Promise<number> {
       `(the /auth flood beside the probe: ${flood.requestsPerSecond.toFixed(0)} req/s, p99 ${flood.latencyMs.p99} ms)\n`,
     );
 
+  if (startup) process.stdout.write(`\n${formatStartup(startup)}\n`);
+
   const report = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -346,6 +355,7 @@ async function main(options: BenchOptions): Promise<number> {
     },
     rows,
     targets,
+    startup: startup ?? null,
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);

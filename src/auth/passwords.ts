@@ -1,7 +1,7 @@
 // Password hashing: Argon2id (OWASP minimum m=19 MiB, t=2, p=1 or stronger), on libuv's thread pool.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import type { Algorithm } from '@node-rs/argon2';
 import type { Config } from '../config.js';
 import { concurrencyLimit } from './concurrency-limit.js';
 
@@ -31,16 +31,21 @@ function plainTextMatches(stored: string, password: string): boolean {
  */
 export const defaultHashingSlots = (): number => Math.min(availableParallelism(), 4);
 
+/** `Algorithm.Argon2id`: a const enum, so there is no value to take from the lazily loaded module. */
+const ARGON2ID = 2 as Algorithm;
+
 export async function createPasswordHasher(
   settings: Config['passwords'],
   slots = defaultHashingSlots(),
 ): Promise<PasswordHasher> {
+  // Loaded with the first hasher: commands that never hash never load the native module.
+  const { hash: argon2Hash, verify: argon2Verify } = await import('@node-rs/argon2');
   const limited = concurrencyLimit(slots);
   const hash = (password: string, options: Parameters<typeof argon2Hash>[1]) =>
     limited(() => argon2Hash(password, options));
   const verify = (stored: string, password: string) => limited(() => argon2Verify(stored, password));
   const options = {
-    algorithm: Algorithm.Argon2id,
+    algorithm: ARGON2ID,
     memoryCost: settings.argon2MemoryKiB,
     timeCost: settings.argon2Iterations,
     parallelism: settings.argon2Parallelism,
@@ -66,5 +71,19 @@ export async function createPasswordHasher(
     async burn(password) {
       await verify(decoy, password).catch(() => false);
     },
+  };
+}
+
+/** A hasher that builds the real one (and its decoy) on first use: for commands that may never hash. */
+export function lazyPasswordHasher(settings: Config['passwords']): PasswordHasher {
+  let real: Promise<PasswordHasher> | undefined;
+  const get = () => {
+    real ??= createPasswordHasher(settings);
+    return real;
+  };
+  return {
+    hash: async (password) => (await get()).hash(password),
+    verify: async (stored, password) => (await get()).verify(stored, password),
+    burn: async (password) => (await get()).burn(password),
   };
 }

@@ -1,6 +1,6 @@
 // holodule collect: one collection now, from the schedule page(s) (and YouTube) into the store; prints the counts.
 import pino from 'pino';
-import { createCollector, type CollectProgress, type CollectResult } from '../collector/collect.js';
+import type { CollectProgress, CollectResult } from '../collector/collect.js';
 import { withStore } from './command-context.js';
 import { UsageError } from './usage-error.js';
 
@@ -10,11 +10,11 @@ export async function collectCommand(args: string[]): Promise<void> {
       'usage: holodule collect   (pages: HOLODULE_URL; titles: YOUTUBE_API_KEY; see docs/collector.md)',
     );
   const progress = process.stderr.isTTY ? new ProgressLine() : null;
-  const result = await withStore(({ config, store }) => {
+  const result = await withStore(async ({ config, collector }) => {
     // The summary line says what info-level logs would; ask for them with HOLODULE_LOG_LEVEL. Logs go to stderr.
     const level = process.env.HOLODULE_LOG_LEVEL ? config.logLevel : 'warn';
     const log = pino({ level, base: { service: 'holodule' } }, progress ?? pino.destination(2));
-    return createCollector({ store, config: config.collector, log }).collect({ onProgress: (p) => progress?.show(p) });
+    return (await collector(log)).collect({ onProgress: (p) => progress?.show(p) });
   });
   progress?.clear();
   console.log(summary(result));

@@ -1,18 +1,6 @@
 #!/usr/bin/env node
-// holodule <command>: the CLI's entry point and its one place that turns errors into messages and exit codes.
-import { ConfigError } from '../config.js';
-import { AppError } from '../errors.js';
-import { MongoDataError } from '../store/mongo/indexes.js';
-import { MongoUnreachableError } from '../store/mongo/mongo-store.js';
-import { backupCommand, restoreCommand } from './backup-command.js';
-import { collectCommand } from './collect-command.js';
-import { importCommand } from './import-command.js';
-import { keysCommand } from './keys-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { serveCommand } from './serve-command.js';
-import { talentsCommand } from './talents-command.js';
-import { UsageError } from './usage-error.js';
-import { userCommand } from './user-command.js';
+// holodule <command>: the CLI's entry point (error-exit.ts turns errors into messages and exit codes).
+import { exitOf } from './error-exit.js';
 
 const HELP = `holodule: the hololive stream schedule as a JWT-secured API
 
@@ -37,16 +25,19 @@ usage:
 
 Settings come from the environment and a .env file; see the README.`;
 
-const commands: Record<string, (args: string[]) => Promise<void>> = {
-  serve: serveCommand,
-  user: userCommand,
-  import: importCommand,
-  migrate: migrateCommand,
-  keys: keysCommand,
-  collect: collectCommand,
-  talents: talentsCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
+type Command = (args: string[]) => Promise<void>;
+
+/** Each command's module, loaded only when it runs: `--help` loads none, `collect` no MongoDB driver on SQLite. */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).serveCommand,
+  user: async () => (await import('./user-command.js')).userCommand,
+  import: async () => (await import('./import-command.js')).importCommand,
+  migrate: async () => (await import('./migrate-command.js')).migrateCommand,
+  keys: async () => (await import('./keys-command.js')).keysCommand,
+  collect: async () => (await import('./collect-command.js')).collectCommand,
+  talents: async () => (await import('./talents-command.js')).talentsCommand,
+  backup: async () => (await import('./backup-command.js')).backupCommand,
+  restore: async () => (await import('./backup-command.js')).restoreCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -55,28 +46,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (!command) {
+  const load = commands[name];
+  if (!load) {
     console.error(`holodule: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
+  const command = await load();
   await command(args);
   return 0;
-}
-
-function messageOf(err: unknown): { text: string; code: number } {
-  if (err instanceof UsageError) return { text: err.message, code: 2 };
-  if (err instanceof ConfigError) return { text: `configuration error: ${err.message}`, code: 78 };
-  if (err instanceof MongoDataError || err instanceof MongoUnreachableError) return { text: err.message, code: 1 };
-  if (err instanceof AppError && err.status < 500) return { text: err.description ?? err.error, code: 1 };
-  if (err instanceof AppError && err.status === 503) {
-    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { text: `the database is unavailable${cause}`, code: 1 };
-  }
-  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: (err as Error).message, code: 1 };
-  if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
-    return { text: `port already in use: ${(err as Error).message}`, code: 1 };
-  return { text: `unexpected error: ${err instanceof Error ? err.message : String(err)}`, code: 1 };
 }
 
 main(process.argv.slice(2)).then(
@@ -84,7 +61,7 @@ main(process.argv.slice(2)).then(
     if (code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    const { text, code } = messageOf(err);
+    const { text, code } = exitOf(err);
     console.error(`holodule: ${text}`);
     process.exitCode = code;
   },

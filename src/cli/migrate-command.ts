@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, mongoUrlDatabase, type Config } from '../config.js';
 import { migrate, type MigrateProgress } from '../domain/migrate.js';
-import { AppError } from '../errors.js';
+import { notFound } from '../errors.js';
 import { displayHosts } from '../store/mongo/connection.js';
 import { openMongoStore } from '../store/mongo/mongo-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -92,11 +92,7 @@ export async function migrateCommand(args: string[]): Promise<void> {
   try {
     // An empty source is most often a mistyped path or database name: say so rather than report success.
     if ((await sourceStore.users.count()) === 0 && (await sourceStore.streams.count()) === 0) {
-      throw new AppError(
-        404,
-        'Not found',
-        `${source.display} has no users and no streams: nothing to migrate (is the name right?)`,
-      );
+      throw notFound(`${source.display} has no users and no streams: nothing to migrate (is the name right?)`);
     }
     const targetStore = await target.open(config, 'target');
     try {

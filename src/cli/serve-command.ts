@@ -1,6 +1,7 @@
 // holodule serve: run the API until SIGTERM or SIGINT, then finish in-flight requests and exit 0.
 import { loadConfig } from '../config.js';
-import { createLogger, startServer } from '../http/server.js';
+import { startServer } from '../bootstrap/server.js';
+import { createLogger } from '../http/logger.js';
 import { UsageError } from './usage-error.js';
 
 export async function serveCommand(args: string[]): Promise<void> {

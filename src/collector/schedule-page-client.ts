@@ -1,6 +1,6 @@
 // Fetches one schedule page and parses it; a page cut short is retried like a network failure.
 import { expectOk, getText, RequestError, safeUrl, withRetries, type RequestPolicy } from './http-get.js';
-import { parseSchedulePage, type ParsedSchedule } from './parse-schedule-page.js';
+import type { ParsedSchedule } from './parse-schedule-page.js';
 
 export async function fetchSchedulePage(
   url: string,
@@ -19,5 +19,7 @@ export async function fetchSchedulePage(
     policy,
     signal,
   );
+  // The HTML parser (cheerio) is loaded by the first page read, not by every process that could collect.
+  const { parseSchedulePage } = await import('./parse-schedule-page.js');
   return parseSchedulePage(html, now());
 }

@@ -3,15 +3,14 @@
 // token version moves on): whatever would end every token of the user ends their keys too.
 import { randomUUID } from 'node:crypto';
 import { hashOfSecret, isSecretOf, newSecret, sameHash } from '../auth/personal-secrets.js';
-import { AppError, invalidParameter, jwtError } from '../errors.js';
+import { conflict, invalidParameter, jwtError, notFound } from '../errors.js';
 import type { CredentialRecord, Store, User } from '../store/types.js';
 import { rfc3339 } from './rfc3339.js';
 import { isDisabled, tokenVersionOf } from './sessions.js';
+import { MAX_CREDENTIALS_PER_USER, MAX_CREDENTIAL_NAME, MAX_KEY_DAYS } from '../schemas/limits.js';
 
-export const MAX_CREDENTIAL_NAME = 100;
-/** Per user and kind: a bound on what one account can make the store keep. */
-export const MAX_CREDENTIALS_PER_USER = 100;
-export const MAX_KEY_DAYS = 3650;
+export { MAX_CREDENTIALS_PER_USER, MAX_CREDENTIAL_NAME, MAX_KEY_DAYS };
+
 /** last_used_at is written at most this often per key, not on every request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -79,7 +78,7 @@ function expiryOf(request: NewApiKeyRequest, now: number): number | null {
 export async function checkRoom(store: Store, user: User, kind: CredentialRecord['kind']): Promise<void> {
   if ((await store.credentials.listOfUser(user.uid, kind)).length >= MAX_CREDENTIALS_PER_USER) {
     const what = kind === 'api-key' ? 'API keys' : 'feeds';
-    throw new AppError(409, 'Conflict', `you have ${MAX_CREDENTIALS_PER_USER} ${what}; revoke one first`);
+    throw conflict(`you have ${MAX_CREDENTIALS_PER_USER} ${what}; revoke one first`);
   }
 }
 
@@ -132,8 +131,7 @@ export async function listApiKeys(store: Store, user: User): Promise<ApiKeyView[
 }
 
 export async function revokeApiKey(store: Store, user: User, id: string): Promise<void> {
-  if (!(await store.credentials.remove(user.uid, 'api-key', id)))
-    throw new AppError(404, 'Not found', 'no such API key');
+  if (!(await store.credentials.remove(user.uid, 'api-key', id))) throw notFound('no such API key');
 }
 
 const badKey = (description: string) => jwtError('Invalid API key', description);

@@ -2,7 +2,7 @@
 // credential (calendar apps send no header), so it is 256 random bits, stored only as its SHA-256.
 import { randomUUID } from 'node:crypto';
 import { hashOfSecret, isSecretOf, newSecret, sameHash } from '../auth/personal-secrets.js';
-import { AppError, invalidParameter, notFound } from '../errors.js';
+import { invalidParameter, notFound } from '../errors.js';
 import {
   STREAM_STATUSES,
   type CredentialRecord,
@@ -129,7 +129,7 @@ export async function listFeeds(store: Store, user: User): Promise<FeedView[]> {
 }
 
 export async function revokeFeed(store: Store, user: User, id: string): Promise<void> {
-  if (!(await store.credentials.remove(user.uid, 'feed', id))) throw new AppError(404, 'Not found', 'no such feed');
+  if (!(await store.credentials.remove(user.uid, 'feed', id))) throw notFound('no such feed');
 }
 
 /**

@@ -3,6 +3,9 @@ import ical, { ICalEventStatus } from 'ical-generator';
 import { movesOf, orderStartOf, startUtcOf, statusOf, talentCodeOf } from '../store/stream-facets.js';
 import type { FeedFilters, Store, Stream, StreamQuery } from '../store/types.js';
 import type { TalentDirectory } from '../talents/directory.js';
+import { MAX_EVENTS } from '../schemas/limits.js';
+
+export { MAX_EVENTS };
 
 export interface CalendarSettings {
   pastDays: number;
@@ -14,8 +17,6 @@ export interface CalendarSettings {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MINUTE_MS = 60 * 1000;
 const PAGE = 500;
-/** A bound on one feed's size (a fortnight of hololive is a few hundred streams). */
-export const MAX_EVENTS = 5000;
 /** REFRESH-INTERVAL and X-PUBLISHED-TTL: how often a client should fetch again. */
 export const REFRESH_SECONDS = 15 * 60;
 

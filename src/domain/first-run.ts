@@ -30,7 +30,7 @@ export async function initialiseNewDatabase(deps: FirstRunDeps): Promise<FirstRu
       id: '1',
       username: INITIAL_ADMIN,
       password: await deps.hasher.hash(password),
-      extra: { role: 'admin' },
+      role: 'admin',
     });
     if (inserted) {
       const passwordFile = join(deps.dataDir, INITIAL_PASSWORD_FILE);

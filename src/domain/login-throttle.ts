@@ -4,7 +4,7 @@
 // burst cannot get more guesses checked than the limits allow; a wrong password leaves the slot counted.
 import { createKeyedQueue } from '../auth/keyed-queue.js';
 import type { Config } from '../config.js';
-import { AppError, serviceUnavailable } from '../errors.js';
+import { AppError, serviceUnavailable, throttled } from '../errors.js';
 import type { LoginCounter, Store } from '../store/types.js';
 
 export interface ThrottleDeps {
@@ -37,10 +37,7 @@ export const throttleKeys = {
 const MAX_SWAPS = 50;
 
 const tooMany = (retryAfterSeconds: number): AppError =>
-  new AppError(429, 'Too Many Requests', `Too many failed logins; try again in ${retryAfterSeconds} seconds`, {
-    shape: 'jwt',
-    headers: { 'retry-after': String(retryAfterSeconds) },
-  });
+  throttled(`Too many failed logins; try again in ${retryAfterSeconds} seconds`, retryAfterSeconds);
 
 /** A store that cannot count is a 503: the throttle fails closed, never lets an uncounted guess through. */
 async function counted<T>(operation: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../auth/passwords.js';
 import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
-import { AppError, invalidCredentials } from '../errors.js';
+import { invalidCredentials, isKind } from '../errors.js';
 import type { Store, User } from '../store/types.js';
 import { authenticate } from './authenticate.js';
 import { createLoginThrottle, type LoginAttempt, type LoginThrottle } from './login-throttle.js';
@@ -48,7 +48,7 @@ export function createLogins(deps: LoginDeps): Logins {
       // Counted before the password is checked, so a burst of guesses cannot outrun the count.
       attempt = await throttle.attempt(username, ip);
     } catch (err) {
-      const outcome = err instanceof AppError && err.status === 429 ? 'throttled' : 'unavailable';
+      const outcome = isKind(err, 'throttled') ? 'throttled' : 'unavailable';
       log.warn(
         { ...audit, outcome },
         outcome === 'throttled' ? 'login throttled' : 'login refused: throttle unavailable',
@@ -68,9 +68,9 @@ export function createLogins(deps: LoginDeps): Logins {
         username,
         password,
       );
-      if (user.extra?.disabled === true) throw invalidCredentials();
+      if (user.disabled) throw invalidCredentials();
     } catch (err) {
-      if (err instanceof AppError && err.status === 401) {
+      if (isKind(err, 'unauthenticated')) {
         log.warn({ ...audit, outcome: 'failure' }, 'login failed');
         await attempt.failed();
       } else {

@@ -9,6 +9,9 @@ import { type CursorCodec, filterDigest } from './stream-cursor.js';
 import { type StreamResource, streamResource } from './stream-view.js';
 import type { AnswerMemo } from './answer-memo.js';
 import type { TalentCatalog } from './talent-catalog.js';
+import { MAX_LIMIT, MAX_TEXT_CHARS } from '../schemas/limits.js';
+
+export { MAX_LIMIT, MAX_TEXT_CHARS };
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
@@ -19,7 +22,6 @@ export const DEFAULT_FUTURE_MS = 7 * DAY_MS;
 /** With only one end given, the other is this far from it. */
 export const DEFAULT_SPAN_MS = DEFAULT_PAST_MS + DEFAULT_FUTURE_MS;
 export const DEFAULT_LIMIT = 50;
-export const MAX_LIMIT = 200;
 export const DEFAULT_LIVE_HOURS = 6;
 export const MAX_LIVE_HOURS = 48;
 /** A stream due this long ago that has not started yet is still shown as upcoming (streams often start late). */
@@ -36,7 +38,6 @@ export const HOURS_PATTERN = '^(?:[1-9]|[1-3][0-9]|4[0-8])$';
 export const VIDEO_ID_PATTERN = '^[A-Za-z0-9_-]{11}$';
 /** A talent code as a client may write it (either case): GET /api/v2/talents lists them. */
 export const CODE_PATTERN = '^[A-Za-z0-9]{2,16}$';
-export const MAX_TEXT_CHARS = 100;
 /** One value, or up to MAX_VALUES separated by commas (no spaces, no empty items). */
 const listPattern = (value: string): string => `^${value}(?:,${value}){0,${MAX_VALUES - 1}}$`;
 const oneOf = (values: readonly string[]): string => `(?:${values.join('|')})`;

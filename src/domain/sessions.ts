@@ -2,26 +2,21 @@
 import { randomUUID } from 'node:crypto';
 import type { SignedToken, TokenService, VerifiedToken } from '../auth/tokens.js';
 import { jwtError } from '../errors.js';
+import type { TokenPair } from '../schemas/session.js';
+import type { Role } from '../schemas/user.js';
 import type { Store, User } from '../store/types.js';
 
-export interface TokenPair {
-  access_token: string;
-  refresh_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
+export type { TokenPair } from '../schemas/session.js';
 
 export interface SessionDeps {
   store: Store;
   tokens: TokenService;
 }
 
-type WithExtra = Pick<User, 'extra'>;
-
-export const tokenVersionOf = (user: WithExtra): number =>
-  typeof user.extra?.token_version === 'number' ? user.extra.token_version : 0;
-export const roleOf = (user: WithExtra): 'admin' | 'user' => (user.extra?.role === 'admin' ? 'admin' : 'user');
-export const isDisabled = (user: WithExtra): boolean => user.extra?.disabled === true;
+// The store parses a user's state once (store/user-state.ts); these read it, for callers that only hold a NewUser.
+export const tokenVersionOf = (user: { tokenVersion?: number }): number => user.tokenVersion ?? 0;
+export const roleOf = (user: { role?: Role }): Role => user.role ?? 'user';
+export const isDisabled = (user: { disabled?: boolean }): boolean => user.disabled === true;
 
 /** A login's revocation id, beside the tokens' own (a `jti` is a UUID, a digest `sha256:…`, so they cannot meet). */
 const familyRevocationId = (family: string): string => `fam:${family}`;

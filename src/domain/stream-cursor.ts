@@ -3,6 +3,7 @@
 // whose window defaults to "now" keeps the same window across its pages however long the client takes.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { invalidParameter } from '../errors.js';
+import { MAX_CURSOR_CHARS } from '../schemas/limits.js';
 
 export interface CursorState {
   /** The last stream served: start (RFC 3339 UTC) and key. */
@@ -15,7 +16,6 @@ export interface CursorState {
 }
 
 const MAC_BYTES = 16;
-const MAX_CURSOR_CHARS = 1024;
 
 /** A short digest of the parameters that define a result (not the cursor, not the limit). */
 export const filterDigest = (filter: unknown): string =>

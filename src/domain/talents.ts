@@ -1,12 +1,15 @@
 // The talent directory over the API and the CLI: groups, talents, one talent with its next and last streams,
 // and an admin's corrections. A correction changes what a code means (name, group...), never the code: stored
 // keys, and the keys of streams still to come, stay as they are.
-import { AppError, invalidParameter } from '../errors.js';
+import { invalidParameter, notFound } from '../errors.js';
 import type { Store, TalentField } from '../store/types.js';
 import { GROUPS, type Talent } from '../talents/directory.js';
 import { CODE_PATTERN } from './schedule-v2.js';
 import { type StreamResource, streamResource } from './stream-view.js';
 import type { TalentCatalog } from './talent-catalog.js';
+import { MAX_NAME } from '../schemas/limits.js';
+
+export { MAX_NAME };
 
 export interface TalentDeps {
   store: Store;
@@ -24,7 +27,6 @@ export interface TalentPatch {
 }
 
 export const TALENT_PATCH_FIELDS = ['name', 'name_en', 'group', 'avatar', 'channel_id'] as const;
-export const MAX_NAME = 100;
 /** The characters JS's trim() takes away, spelt out: Python's \\s is another set, and the schema must mean one thing. */
 const BLANKS = '\\t\\n\\x0b\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
 /** A name: 1 to MAX_NAME characters as sent, not all blank (it is stored trimmed, in NFC). */
@@ -58,8 +60,7 @@ export async function existingTalent(deps: TalentDeps, code: string): Promise<Ta
   checkCode(code);
   const upper = code.toUpperCase();
   const talent = (await deps.talents.current()).talent(upper);
-  if (talent === undefined)
-    throw new AppError(404, 'Not found', `talent ${upper} is not in the directory (GET /api/v2/talents)`);
+  if (talent === undefined) throw notFound(`talent ${upper} is not in the directory (GET /api/v2/talents)`);
   return talent;
 }
 

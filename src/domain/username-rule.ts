@@ -3,8 +3,9 @@
 // states the rule exactly: no whitespace, control, format, private-use or noncharacter code point of the Basic
 // Multilingual Plane (where every invisible or direction-changing one that matters is), and no lone surrogate.
 // Other characters (Japanese, emoji, punctuation) are allowed.
+import { MAX_USERNAME_LENGTH } from '../schemas/limits.js';
 
-export const MAX_USERNAME_LENGTH = 256;
+export { MAX_USERNAME_LENGTH };
 
 /** The refused code points, as inclusive ranges: \s, Cc, Cf, Co and the noncharacters of the BMP (Unicode 15). */
 const REFUSED: ReadonlyArray<readonly [number, number]> = [

@@ -2,15 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import type { PasswordHasher } from '../auth/passwords.js';
 import { isPasswordHash } from '../auth/passwords.js';
-import { AppError, badRequest } from '../errors.js';
+import { type AppError, badRequest, notFound } from '../errors.js';
+import type { Role, UserSummary } from '../schemas/user.js';
 import type { NewUser, Store, User } from '../store/types.js';
 import { isDisabled, roleOf } from './sessions.js';
 import { USERNAME_RULE, isValidUsername } from './username-rule.js';
+import { MAX_PASSWORD_BYTES, MAX_PASSWORD_CHARACTERS, MAX_USERNAME_LENGTH } from '../schemas/limits.js';
 
-export const MAX_PASSWORD_BYTES = 1024;
-export { MAX_USERNAME_LENGTH } from './username-rule.js';
-/** A new password's bound in characters: 256 code points are never over 1024 bytes, and JSON Schema can state it. */
-export const MAX_PASSWORD_CHARACTERS = MAX_PASSWORD_BYTES / 4;
+export { MAX_PASSWORD_BYTES, MAX_PASSWORD_CHARACTERS, MAX_USERNAME_LENGTH };
 
 export interface UserDeps {
   store: Store;
@@ -18,16 +17,7 @@ export interface UserDeps {
   minPasswordLength: number;
 }
 
-export type Role = 'admin' | 'user';
-
-export interface UserSummary {
-  id: string;
-  username: string;
-  role: Role;
-  disabled: boolean;
-  /** `argon2id`, or `plain-text` for a user stored the original way who has not logged in since. */
-  password: 'argon2id' | 'plain-text';
-}
+export type { Role, UserSummary } from '../schemas/user.js';
 
 const summaryOf = (u: NewUser): UserSummary => ({
   id: u.id,
@@ -66,7 +56,7 @@ export async function addUser(
     id: randomUUID(),
     username: checkUsername(username),
     password: await deps.hasher.hash(checkNewPassword(password, deps.minPasswordLength)),
-    ...(role === 'admin' ? { extra: { role } } : {}),
+    ...(role === 'admin' ? { role } : {}),
   };
   await deps.store.users.create(user);
   return summaryOf(user);
@@ -123,4 +113,4 @@ export async function removeUser(store: Store, username: string): Promise<void> 
   await store.favourites.removeAllOfUser(user.uid);
 }
 
-const noSuchUser = (username: string): AppError => new AppError(404, 'Not found', `no user "${username}"`);
+const noSuchUser = (username: string): AppError => notFound(`no user "${username}"`);

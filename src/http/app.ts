@@ -26,6 +26,7 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { notFound } from '../errors.js';
 import { handleError } from './error-handler.js';
+import { lazyCompilersFactory } from './lazy-compilers.js';
 import { loggableUrl } from './logger.js';
 import { corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
@@ -133,6 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    schemaController: { compilersFactory: lazyCompilersFactory() as never },
     // While closing, requests already on a connection are served (with Connection: close) and /readyz says draining.
     return503OnClosing: false,
     ...(deps.oneLinePerRequest ? { logController: new LogController({ disableRequestLogging: true }) } : {}),

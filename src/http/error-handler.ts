@@ -1,7 +1,8 @@
-// The one error handler: AppError and Fastify's own errors become the contract's bodies (v1) or RFC 9457 problem
-// details (v2, chosen by the route prefix); nothing internal leaks.
+// The one error handler: AppError (by its kind, through error-mapping.ts) and Fastify's own errors become the
+// contract's bodies (v1) or RFC 9457 problem details (v2, chosen by the route prefix); nothing internal leaks.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorShape } from '../errors.js';
+import { AppError, invalidCredentials } from '../errors.js';
+import { bodyOf, type ErrorShape, type Refusal, refusalOf } from './error-mapping.js';
 import { USERNAME_RULE } from '../domain/username-rule.js';
 import { passwordTooLong } from '../domain/users.js';
 import { v2RefusalOf } from './v2-refusals.js';
@@ -60,10 +61,18 @@ const FIELD_HINTS: Record<string, (request: FastifyRequest, keyword: string | un
   'body.username': (_request, keyword) => (keyword === 'type' ? undefined : `a username is ${USERNAME_RULE}`),
 };
 
-function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError {
-  const shape = request.routeOptions.config?.errorShape ?? 'plain';
+const refusal = (
+  status: number,
+  error: string,
+  description: string | undefined,
+  shape: ErrorShape,
+  extra: Partial<Refusal> = {},
+): Refusal => ({ status, error, description, shape, headers: {}, ...extra });
+
+function fromFastifyError(err: FastifyError, request: FastifyRequest): Refusal {
+  const shape = routeShape(request);
   const v2Refusal = err.validation && isV2(request) ? v2RefusalOf(err, request) : undefined;
-  if (v2Refusal !== undefined) return v2Refusal;
+  if (v2Refusal !== undefined) return refusalOf(v2Refusal, shape);
   if (err.validation) {
     const [first] = err.validation;
     const isWholeBody = err.validationContext === 'body' && (first?.instancePath ?? '') === '';
@@ -71,7 +80,7 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
       request.routeOptions.config?.validationErrors === 'credentials' &&
       !(isWholeBody && first?.keyword === 'type')
     ) {
-      return new AppError(401, 'Bad Request', 'Invalid credentials', { shape: 'jwt' });
+      return refusalOf(invalidCredentials(), shape);
     }
     const field = `${err.validationContext ?? 'request'}${first?.instancePath ?? ''}`.replaceAll('/', '.');
     // The parameter at fault (v2 names it): a missing or unexpected property, else the last step of the path.
@@ -85,29 +94,31 @@ function fromFastifyError(err: FastifyError, request: FastifyRequest): AppError 
         ? 'The request body must be a JSON object'
         : (FIELD_HINTS[field]?.(request, first?.keyword) ?? `${field} ${first?.message ?? 'is invalid'}`);
     return shape === 'jwt'
-      ? new AppError(400, 'Bad Request', description, { shape })
-      : new AppError(400, 'Bad request', description, parameter ? { parameter } : {});
+      ? refusal(400, 'Bad Request', description, shape)
+      : refusal(400, 'Bad request', description, 'plain', parameter ? { parameter } : {});
   }
   const status = err.statusCode ?? 500;
-  if (status >= 500) return new AppError(500, 'Internal Server Error', undefined, { cause: err });
+  if (status >= 500) return refusal(500, 'Internal Server Error', undefined, 'plain', { cause: err });
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
-    return new AppError(
+    return refusal(
       400,
       shape === 'jwt' ? 'Bad Request' : 'Bad request',
       DESCRIPTIONS.FST_ERR_CTP_INVALID_JSON_BODY,
-      { shape },
+      shape,
     );
   }
   const description = DESCRIPTIONS[err.code] ?? REASONS[status] ?? 'The request was not accepted';
   // Flask's plain 400 says `Bad request`; Flask-JWT's says `Bad Request`.
   const error = status === 400 && shape === 'plain' ? 'Bad request' : (REASONS[status] ?? 'Bad request');
-  return new AppError(status, error, description, { shape });
+  return refusal(status, error, description, shape);
 }
+
+const routeShape = (request: FastifyRequest): ErrorShape => request.routeOptions.config?.errorShape ?? 'plain';
 
 /** v2 answers errors as problem details; everything else keeps the original's bodies. */
 const isV2 = (request: FastifyRequest): boolean => /^\/api\/v2(?:[/?]|$)/.test(request.url);
 
-function sendProblem(reply: FastifyReply, error: AppError): void {
+function sendProblem(reply: FastifyReply, error: Refusal): void {
   void reply
     .status(error.status)
     .headers(error.headers)
@@ -116,11 +127,14 @@ function sendProblem(reply: FastifyReply, error: AppError): void {
 }
 
 export function handleError(err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply): void {
-  const appError = err instanceof AppError ? err : fromFastifyError(err, request);
+  const appError = err instanceof AppError ? refusalOf(err, routeShape(request)) : fromFastifyError(err, request);
   if (appError.status >= 500) {
     request.log.error({ err: appError.cause ?? err }, 'request failed');
     if (isV2(request)) {
-      sendProblem(reply, appError.status === 503 ? appError : new AppError(500, 'Internal Server Error'));
+      sendProblem(
+        reply,
+        appError.status === 503 ? appError : refusal(500, 'Internal Server Error', undefined, 'plain'),
+      );
       return;
     }
     const body = appError.status === 503 ? { error: 'Service Unavailable' } : { error: 'Internal Server Error' };
@@ -138,5 +152,5 @@ export function handleError(err: FastifyError | AppError, request: FastifyReques
     sendProblem(reply, appError);
     return;
   }
-  void reply.status(appError.status).headers(appError.headers).send(appError.body());
+  void reply.status(appError.status).headers(appError.headers).send(bodyOf(appError));
 }

@@ -1,7 +1,7 @@
 // The process's logger: pretty, coloured, one line per request on a terminal; JSON lines for machines.
 // Either way, secrets are replaced before a line is written.
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 import type { Config } from '../config.js';
 
 /** Where a secret could sit in a log object: request headers, bodies, settings, tokens. */
@@ -59,6 +59,8 @@ export function createLogger(config: Config, options: LoggerOptions = {}): Logge
   if (!isPrettyLog(config, isTTY)) {
     return options.destination ? pino(settings, options.destination) : pino(settings);
   }
+  // Loaded only for a person watching: a service's JSON logs never need it.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
   const pretty = pinoPretty({
     destination: options.destination ?? 1,
     colorize: isTTY,

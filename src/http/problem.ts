@@ -1,5 +1,5 @@
-// RFC 9457 problem details: how an AppError reads on v2.
-import type { AppError } from '../errors.js';
+// RFC 9457 problem details: how a refusal reads on v2.
+import type { Refusal } from './error-mapping.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -32,7 +32,7 @@ export interface Problem {
   parameter?: string;
 }
 
-export function problemOf(error: AppError): Problem {
+export function problemOf(error: Refusal): Problem {
   const title = TITLES[error.status] ?? error.error;
   const base = { title, status: error.status };
   if (error.status === 400 && error.parameter !== undefined) {

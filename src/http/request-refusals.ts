@@ -1,7 +1,7 @@
 // Requests Fastify refuses before any route runs (bad URL, over-long parameter, a method the path does not
 // serve, a body that is not UTF-8 JSON): answered in our shapes, never with Fastify's codes or the echoed URL.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, notFound } from '../errors.js';
+import { type AppError, methodNotAllowed, notFound } from '../errors.js';
 
 /** The longest path parameter the router accepts: a 256-character username, every character percent-encoded. */
 export const MAX_PARAM_LENGTH = 256 * 12;
@@ -64,13 +64,7 @@ export function answerUnrouted(
       return;
     }
     request.log.info({ method: request.method, allowed }, 'method not allowed');
-    answer(
-      new AppError(405, 'Method Not Allowed', `This path allows ${allowed.join(', ')}`, {
-        headers: { allow: allowed.join(', ') },
-      }),
-      request,
-      reply,
-    );
+    answer(methodNotAllowed(allowed), request, reply);
   };
 }
 

@@ -1,15 +1,11 @@
 // The store interfaces: everything the domain, the HTTP layer and the collector need from a database.
 // Implementations: sqlite/ (embedded default) and mongo/ (the original's database).
 
-/** A stream document in the original's shape: every contract field is a string. */
-export interface Stream {
-  key: string;
-  video_id: string;
-  datetime: string;
-  name: string;
-  title: string;
-  url: string;
-  description: string;
+import type { StreamFields } from '../schemas/stream.js';
+import type { Role } from '../schemas/user.js';
+
+/** A stream document in the original's shape: every contract field is a string (src/schemas/stream.ts). */
+export interface Stream extends StreamFields {
   /** Fields of our own (or unknown ones found in the database), kept beside the contract's. */
   extra?: Record<string, unknown>;
 }
@@ -29,12 +25,27 @@ export interface User {
   uid: string;
   /** Ours: when the user was stored (epoch ms); absent for users that came from the original's database. */
   createdAt?: number;
-  /** Fields of our own (or unknown ones found in the database), kept beside the contract's. */
+  /** Ours, parsed once by the store (user-state.ts): `user` unless made an admin. */
+  role: Role;
+  /** Ours: a disabled user cannot log in, and its tokens stop working. */
+  disabled: boolean;
+  /** Ours: bumped when the password changes or every login is ended; older tokens stop working. */
+  tokenVersion: number;
+  /** Fields holodule does not know (e.g. the original database's), kept as they were. */
   extra?: Record<string, unknown>;
 }
 
-/** A user to store: the store makes its `uid` (and stamps `createdAt`) unless given, as a migration gives them. */
-export type NewUser = Omit<User, 'uid' | 'createdAt'> & { uid?: string; createdAt?: number };
+/**
+ * A user to store: the store makes its `uid` (and stamps `createdAt`) unless given, as a migration gives them;
+ * state not given is left as `extra` has it (a new user: a user, enabled, version 0).
+ */
+export type NewUser = Omit<User, 'uid' | 'createdAt' | 'role' | 'disabled' | 'tokenVersion'> & {
+  uid?: string;
+  createdAt?: number;
+  role?: Role;
+  disabled?: boolean;
+  tokenVersion?: number;
+};
 
 /** Our own user fields, kept out of `extra` (and never set through `updateExtra`). */
 export const OWN_USER_FIELDS = ['uid', 'created_at'] as const;
@@ -129,7 +140,7 @@ export interface UserStore {
   /** The user with this `uid`: what a token's `sub` names. */
   findByUid(uid: string): Promise<User | null>;
   list(): Promise<User[]>;
-  /** Throws AppError 409 when the username is taken. */
+  /** Throws a `conflict` AppError when the username is taken. */
   create(user: NewUser): Promise<void>;
   /** Inserts the user unless one with that username exists; returns whether it inserted. */
   insertIfAbsent(user: NewUser): Promise<boolean>;

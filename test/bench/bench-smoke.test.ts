@@ -61,6 +61,7 @@ describe('npm run bench -- --smoke', () => {
       machine: { cpuModel: string; cores: number; node: string };
       rows: Row[];
       targets: Array<{ name: string }>;
+      startup: { helpMs: number; serveReadyMs: number; nodeBaselineMs: number } | null;
     };
     assert.equal(report.smoke, true);
     assert.equal(report.machine.node, process.version);
@@ -90,6 +91,8 @@ describe('npm run bench -- --smoke', () => {
       'the /auth flood beside the probe did not run cleanly',
     );
     assert.equal(report.targets.length, 12);
+    assert.ok(report.startup && report.startup.helpMs > 0 && report.startup.serveReadyMs > 0, 'the start-up row ran');
+    assert.match(run.stdout, /holodule --help/);
     assert.match(run.stdout, /× ceiling/);
     assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');
   });

@@ -78,7 +78,14 @@ describe('holodule import', () => {
         updated_at: '2020-12-09T12:00:00.000Z',
       });
       const { uid, createdAt, ...user } = (await store.users.findByUsername('user01'))!;
-      assert.deepEqual(user, { id: '1', username: 'user01', password: 'password01' });
+      assert.deepEqual(user, {
+        id: '1',
+        username: 'user01',
+        password: 'password01',
+        role: 'user',
+        disabled: false,
+        tokenVersion: 0,
+      });
       assert.match(uid, /^[0-9a-f-]{36}$/, 'a uid of its own');
       assert.equal(typeof createdAt, 'number', 'created now, for holodule');
     });

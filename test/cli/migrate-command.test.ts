@@ -91,7 +91,7 @@ function describeWithMongo(server: TestMongo): void {
       const copy = new SqliteStore(exported);
       t.after(() => copy.close());
       assert.deepEqual(
-        (await copy.users.list()).map((u) => [u.username, u.password, u.extra?.role]),
+        (await copy.users.list()).map((u) => [u.username, u.password, u.role]),
         [['user01', 'password01', 'admin']],
       );
       for (const stream of streams) assert.deepEqual(await copy.streams.findByKey(stream.key), stream);

@@ -35,6 +35,17 @@ describe('holodule serve with background collection', () => {
     assert.equal(day.body.holodules[0].video_id, 'bbbbbbbbbb2');
   });
 
+  it('starts with the app and stops when the app closes', async (t) => {
+    const sut = await startTestServer({ HOLODULE_COLLECT_INTERVAL: '1h', HOLODULE_URL: 'http://127.0.0.1:9/' });
+    t.after(() => sut.close());
+    assert.ok(sut.server.collector.nextRunAt, 'a run is scheduled once the app is ready');
+
+    await sut.server.app.close();
+
+    assert.equal(sut.server.collector.nextRunAt, null);
+    assert.deepEqual(await sut.server.collector.runNow(), { ran: false, reason: 'stopped' });
+  });
+
   it('is off with HOLODULE_COLLECT_INTERVAL=0', async (t) => {
     const sut = await startTestServer({ HOLODULE_COLLECT_INTERVAL: '0' });
     t.after(() => sut.close());

@@ -303,8 +303,8 @@ describe('login throttle delays', () => {
         await (await sut.attempt(username, address)).failed();
         return 0;
       } catch (err) {
-        assert.ok(err instanceof AppError && err.status === 429);
-        return Number(err.headers['retry-after']);
+        assert.ok(err instanceof AppError && err.kind === 'throttled');
+        return err.details.retryAfterSeconds ?? Number.NaN;
       }
     };
     return { sut, clock, refusedFor };

@@ -224,7 +224,7 @@ describe('user administration over HTTP', () => {
       assert.equal(res.status, 403, `${method} ${path}`);
       assert.deepEqual(res.body, { status_code: 403, error: 'Forbidden', description: 'This needs the admin role' });
     }
-    assert.equal((await sut.store.users.findByUsername('root'))?.extra?.disabled, undefined);
+    assert.equal((await sut.store.users.findByUsername('root'))?.disabled, false);
   });
 
   it('lets an admin promote a user, and refuses to let an admin disable or delete themselves', async () => {

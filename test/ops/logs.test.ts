@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, isPrettyLog } from '../../src/http/logger.js';
-import { startServer } from '../../src/http/server.js';
+import { startServer } from '../../src/bootstrap/server.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { TEST_SECRET } from '../support/test-server.js';
 

@@ -19,8 +19,8 @@ async function untilHealthy(sut: Store): Promise<void> {
 
 const isServiceUnavailable = (err: unknown): boolean => {
   assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-  assert.equal(err.status, 503);
-  assert.deepEqual(err.body(), { error: 'Service Unavailable' });
+  assert.equal(err.kind, 'unavailable');
+  assert.equal(err.description, undefined);
   return true;
 };
 

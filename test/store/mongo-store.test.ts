@@ -104,6 +104,9 @@ function describeMongoSpecifics(server: TestMongo): void {
         username: 'user01',
         password: 'password01',
         uid,
+        role: 'user',
+        disabled: false,
+        tokenVersion: 0,
         extra: { note: 'from 2020' },
       });
       assert.equal(await sut.users.replacePassword('user01', '$argon2id$v=19$m=19456,t=2,p=1$x$y', 'password01'), true);

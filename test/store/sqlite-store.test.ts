@@ -162,8 +162,8 @@ it('upgrades a file made before uids: every user gets one of its own, once, and 
   assert.deepEqual(
     users.map(({ uid, ...rest }) => rest),
     [
-      { id: '1', username: 'user01', password: 'password01' },
-      { id: '2', username: 'user02', password: 'password02', extra: { role: 'admin' } },
+      { id: '1', username: 'user01', password: 'password01', role: 'user', disabled: false, tokenVersion: 0 },
+      { id: '2', username: 'user02', password: 'password02', role: 'admin', disabled: false, tokenVersion: 0 },
     ],
     'the original fields as they were, and no creation time made up',
   );

@@ -479,12 +479,14 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
     it('creates, finds, lists and removes users', () =>
       withStore(async (sut) => {
         await sut.users.create({ id: '2', username: 'user02', password: 'password02' });
-        await sut.users.create({ id: '1', username: 'user01', password: 'password01', extra: { role: 'admin' } });
+        await sut.users.create({ id: '1', username: 'user01', password: 'password01', role: 'admin' });
         assert.deepEqual(made(await sut.users.findByUsername('user01')), {
           id: '1',
           username: 'user01',
           password: 'password01',
-          extra: { role: 'admin' },
+          role: 'admin',
+          disabled: false,
+          tokenVersion: 0,
         });
         assert.deepEqual(
           (await sut.users.list()).map((u) => u.username),
@@ -496,12 +498,12 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.count(), 1);
       }));
 
-    it('refuses a second user with the same username with a 409', () =>
+    it('refuses a second user with the same username as a conflict', () =>
       withStore(async (sut) => {
         await sut.users.create({ id: '1', username: 'user01', password: 'a' });
         await assert.rejects(sut.users.create({ id: '9', username: 'user01', password: 'b' }), (err: unknown) => {
           assert.ok(err instanceof AppError);
-          assert.equal(err.status, 409);
+          assert.equal(err.kind, 'conflict');
           return true;
         });
         assert.equal((await sut.users.findByUsername('user01'))?.password, 'a');
@@ -544,6 +546,9 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           id: '1',
           username: 'user01',
           password: 'hash3',
+          role: 'user',
+          disabled: false,
+          tokenVersion: 0,
           extra: { note: 'kept' },
         });
       }));
@@ -558,8 +563,32 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           id: '1',
           username: 'user01',
           password: 'p',
-          extra: { team: 'gamers', role: 'admin' },
+          role: 'admin',
+          disabled: false,
+          tokenVersion: 0,
+          extra: { team: 'gamers' },
         });
+      }));
+
+    it('reads role, disabled flag and token version as typed fields once; a value of another type stays unknown', () =>
+      withStore(async (sut) => {
+        await sut.users.create({
+          id: '1',
+          username: 'user01',
+          password: 'p',
+          extra: { role: 'admin', disabled: true, token_version: 3, team: 'gamers' },
+        });
+        await sut.users.create({ id: '2', username: 'user02', password: 'p', extra: { role: 'moderator' } });
+        const first = (await sut.users.findByUsername('user01'))!;
+        assert.deepEqual(
+          [first.role, first.disabled, first.tokenVersion, first.extra],
+          ['admin', true, 3, { team: 'gamers' }],
+        );
+        const second = (await sut.users.findByUsername('user02'))!;
+        assert.deepEqual(
+          [second.role, second.disabled, second.tokenVersion, second.extra],
+          ['user', false, 0, { role: 'moderator' }],
+        );
       }));
 
     it('gives every new user a uid of its own, finds users by it, and never reuses it for the same name', () =>
@@ -614,7 +643,7 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.bumpTokenVersion('user01'), 1);
         assert.equal(await sut.users.bumpTokenVersion('user01'), 2);
         assert.equal(await sut.users.bumpTokenVersion('nobody'), null);
-        assert.equal((await sut.users.findByUsername('user01'))?.extra?.token_version, 2);
+        assert.equal((await sut.users.findByUsername('user01'))?.tokenVersion, 2);
       }));
 
     it('remembers revoked access tokens by jti until they are pruned after expiry', () =>

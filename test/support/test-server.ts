@@ -1,9 +1,10 @@
 // A real holodule on a random loopback port, on a real SQLite file in a temp directory, or on a fresh
 // MongoDB database when HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so).
+import type { Role } from '../../src/schemas/user.js';
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
-import { startServer, type RunningServer } from '../../src/http/server.js';
+import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import type { Store } from '../../src/store/types.js';
 import { createPasswordHasher } from '../../src/auth/passwords.js';
 import { testMongo } from './mongo-server.js';
@@ -24,7 +25,7 @@ export interface TestServer {
   addUser(
     username: string,
     password: string,
-    options?: { plainText?: boolean; role?: 'admin' | 'user'; createdAt?: number },
+    options?: { plainText?: boolean; role?: Role; createdAt?: number },
   ): Promise<void>;
   /** POST /auth and return the access token. */
   login(username: string, password: string): Promise<string>;
@@ -118,7 +119,7 @@ export async function startTestServer(
         id: String(id++),
         username,
         password: options.plainText ? password : await hasher.hash(password),
-        ...(options.role ? { extra: { role: options.role } } : {}),
+        ...(options.role ? { role: options.role } : {}),
         ...(options.createdAt !== undefined ? { createdAt: options.createdAt } : {}),
       });
     },

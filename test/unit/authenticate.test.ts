@@ -47,7 +47,10 @@ describe('authenticate', () => {
       ['legacy', 'wrong'],
     ] as const) {
       const before = argon2Runs();
-      await assert.rejects(sut(username, password), (err: unknown) => err instanceof AppError && err.status === 401);
+      await assert.rejects(
+        sut(username, password),
+        (err: unknown) => err instanceof AppError && err.kind === 'unauthenticated',
+      );
       assert.equal(argon2Runs() - before, 1, `${username}: one Argon2 computation`);
     }
   });

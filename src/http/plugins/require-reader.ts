@@ -8,7 +8,7 @@ import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { userOfApiKey } from '../../domain/api-keys.js';
-import { AppError } from '../../errors.js';
+import { throttled } from '../../errors.js';
 import type { CounterStore } from '../../store/types.js';
 import { hasApiKey, hasAuthorization } from './require-user.js';
 
@@ -58,11 +58,9 @@ export const requireReaderPlugin = fp(async (app: FastifyInstance) => {
       timeWindow: PUBLIC_READ_WINDOW_MS,
       errorResponseBuilder: (_request, context) => {
         const seconds = String(Math.max(1, Math.ceil(context.ttl / 1000)));
-        return new AppError(
-          429,
-          'Too Many Requests',
+        return throttled(
           `More than ${context.max} anonymous requests a minute from this address; retry in ${seconds} s or sign in`,
-          { headers: { 'retry-after': seconds } },
+          Number(seconds),
         );
       },
     });

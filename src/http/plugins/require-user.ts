@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import { tokenFromAuthorizationHeader, WWW_AUTHENTICATE } from '../../auth/authorization-header.js';
 import type { TokenClaims, VerifiedToken } from '../../auth/tokens.js';
 import { roleOf, userOfToken } from '../../domain/sessions.js';
-import { AppError, jwtError } from '../../errors.js';
+import { forbidden, jwtError } from '../../errors.js';
 import type { User } from '../../store/types.js';
 
 declare module 'fastify' {
@@ -56,7 +56,7 @@ export const requireUserPlugin = fp(async (app: FastifyInstance) => {
   app.decorate('requireAdmin', async (request: FastifyRequest) => {
     await requireUser(request);
     if (roleOf(request.user!) !== 'admin') {
-      throw new AppError(403, 'Forbidden', 'This needs the admin role', { shape: 'jwt' });
+      throw forbidden('This needs the admin role');
     }
   });
 });

@@ -1,7 +1,7 @@
 // Personal API keys: your own (/me/api-keys) and, for admins, anyone's (/users/{username}/api-keys).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../domain/api-keys.js';
-import { AppError } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import type { User } from '../../store/types.js';
 import {
   createApiKeySchema,
@@ -17,7 +17,7 @@ const revalidate = { httpCache: 'revalidate' } as const;
 export const apiKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const userNamed = async (username: string): Promise<User> => {
     const user = await app.store.users.findByUsername(username);
-    if (user === null) throw new AppError(404, 'Not found', `no user "${username}"`);
+    if (user === null) throw notFound(`no user "${username}"`);
     return user;
   };
 

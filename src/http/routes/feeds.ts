@@ -3,8 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { createFeed, feedOfToken, listFeeds, revokeFeed } from '../../domain/calendar-feeds.js';
-import { renderCalendar, streamsForFeed } from '../../domain/calendar.js';
-import { AppError, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import { loggableUrl } from '../logger.js';
 import type { User } from '../../store/types.js';
 import {
@@ -29,7 +28,7 @@ const redactedFeedRequest = (request: FastifyRequest) => ({
 export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const userNamed = async (username: string): Promise<User> => {
     const user = await app.store.users.findByUsername(username);
-    if (user === null) throw new AppError(404, 'Not found', `no user "${username}"`);
+    if (user === null) throw notFound(`no user "${username}"`);
     return user;
   };
 
@@ -77,6 +76,8 @@ export const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const feed = await feedOfToken(app.store, file.slice(0, -'.ics'.length));
       const directory = await app.schedule.talents.current();
       const settings = app.config.calendar;
+      // ical-generator is loaded by the first feed read.
+      const { renderCalendar, streamsForFeed } = await import('../../domain/calendar.js');
       const streams = await streamsForFeed(app.store, feed.filters ?? {}, directory, settings, Date.now());
       return reply
         .type('text/calendar; charset=utf-8')

@@ -6,7 +6,7 @@ import type { Gauge } from 'prom-client';
 import { ChangeFeed } from '../../domain/change-feed.js';
 import { talentCodes } from '../../domain/schedule-v2.js';
 import { tokenVersionOf, userOfToken } from '../../domain/sessions.js';
-import { AppError, invalidParameter, jwtError, serviceUnavailable } from '../../errors.js';
+import { invalidParameter, jwtError, serviceUnavailable, throttled } from '../../errors.js';
 import type { Change } from '../../store/types.js';
 import { EventStream } from '../events/event-stream.js';
 import { eventsSchema, ticketSchema } from '../schemas/events.js';
@@ -105,12 +105,7 @@ export const v2EventRoutes = fp<{ clients: Pick<Gauge, 'set'> }>(async (instance
       const who = request.user?.uid ?? `address:${request.ip}`;
       const held = perUser.get(who) ?? 0;
       if (held >= settings.maxPerUser)
-        throw new AppError(
-          429,
-          'Too Many Requests',
-          `At most ${settings.maxPerUser} event streams at once for one user; close one first`,
-          { headers: { 'retry-after': '10' } },
-        );
+        throw throttled(`At most ${settings.maxPerUser} event streams at once for one user; close one first`, 10);
       perUser.set(who, held + 1);
 
       const stream = new EventStream({

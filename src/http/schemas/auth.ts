@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MAX_PASSWORD_BYTES } from '../../domain/users.js';
-import { MAX_USERNAME_LENGTH } from '../../domain/username-rule.js';
+import { TokenPairSchema } from '../../schemas/session.js';
+import { MAX_REFRESH_TOKEN_LENGTH, MAX_USERNAME_LENGTH } from '../../schemas/limits.js';
 import { JwtErrorBody, described, refusals } from './errors.js';
 import { bearerOrJwt } from './security.js';
 
@@ -9,7 +10,7 @@ export { MAX_PASSWORD_BYTES };
 export const Credentials = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH, examples: ['user01'] }),
-    // A character bound here; the byte bound (1024) is checked before hashing. No other rule: a login
+    // A character bound here; the byte bound (MAX_PASSWORD_BYTES) is checked before hashing. No other rule: a login
     // takes any stored password, even the original app's.
     password: Type.String({
       minLength: 1,
@@ -21,12 +22,7 @@ export const Credentials = Type.Object(
   { additionalProperties: false },
 );
 
-export const TokenPairResponse = Type.Object({
-  access_token: Type.String({ description: 'A JWT; send it as `Authorization: JWT <token>` (or `Bearer`)' }),
-  refresh_token: Type.String({ description: 'Exchange it at /auth/refresh for a new pair; single use' }),
-  token_type: Type.Literal('Bearer'),
-  expires_in: Type.Integer({ description: "The access token's lifetime in seconds" }),
-});
+export const TokenPairResponse = TokenPairSchema;
 
 const jwtRefusal = (description: string) => described(JwtErrorBody, description);
 const credentialRefusals = {
@@ -57,9 +53,12 @@ export const authRouteSchema = {
 export const refreshRouteSchema = {
   tags: ['auth'],
   summary: 'Exchange a refresh token for a new pair (rotation; a reused refresh token revokes its session)',
-  // 4096 characters: even escaped as \uXXXX pairs, an over-long token still fits the 64 KiB body limit and gets
+  // MAX_REFRESH_TOKEN_LENGTH characters: even escaped as \uXXXX pairs, an over-long token still fits the 64 KiB body limit and gets
   // the schema's 400/401 rather than a 413.
-  body: Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
+  body: Type.Object(
+    { refresh_token: Type.String({ minLength: 1, maxLength: MAX_REFRESH_TOKEN_LENGTH }) },
+    { additionalProperties: false },
+  ),
   response: { 200: TokenPairResponse, ...credentialRefusals },
 };
 

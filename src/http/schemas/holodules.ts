@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { StreamSchema } from '../../schemas/stream.js';
 import { described, NotModified, PlainErrorBody, refusals } from './errors.js';
 import { tokenOrApiKey } from './security.js';
 
@@ -7,19 +8,8 @@ export const DAY_PATTERN =
   '^(?:(?:19[7-9][0-9]|[2-9][0-9]{3})(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)|02(?:0[1-9]|1[0-9]|2[0-8]))' +
   '|(?:19(?:7[26]|8[048]|9[26])|[2-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)0229)$';
 
-// Property order is the contract's field order: fast-json-stringify writes them in this order.
-export const StreamBody = Type.Object(
-  {
-    key: Type.String({ examples: ['HL0503_20201209_230000'] }),
-    video_id: Type.String({ examples: ['yEttl2nfhsQ'] }),
-    datetime: Type.String({ description: 'Scheduled start, %Y%m%d %H%M%S, Japan time', examples: ['20201209 230000'] }),
-    name: Type.String({ examples: ['尾丸ポルカ'] }),
-    title: Type.String(),
-    url: Type.String({ examples: ['https://www.youtube.com/watch?v=yEttl2nfhsQ'] }),
-    description: Type.String({ description: 'First 100 characters of the video description' }),
-  },
-  { $id: 'Holodule' },
-);
+/** A stream as the contract sends it (src/schemas/stream.ts). */
+export const StreamBody = StreamSchema;
 
 export const DayParams = Type.Object({
   date: Type.String({

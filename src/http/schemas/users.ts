@@ -1,21 +1,12 @@
 import { Type } from 'typebox';
+import { RoleSchema, UserSummarySchema } from '../../schemas/user.js';
 import { MAX_PASSWORD_BYTES, MAX_PASSWORD_CHARACTERS } from '../../domain/users.js';
 import { MAX_USERNAME_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../../domain/username-rule.js';
 import { PlainErrorBody, refusals } from './errors.js';
 import { bearerOrJwt } from './security.js';
 
-export const UserBody = Type.Object(
-  {
-    id: Type.String(),
-    username: Type.String(),
-    role: Type.Union([Type.Literal('admin'), Type.Literal('user')]),
-    disabled: Type.Boolean(),
-    password: Type.Union([Type.Literal('argon2id'), Type.Literal('plain-text')], {
-      description: 'How the password is stored (never the password itself)',
-    }),
-  },
-  { $id: 'User' },
-);
+/** A user as admins (and the user) see them (src/schemas/user.ts). */
+export const UserBody = UserSummarySchema;
 
 const NewUsername = Type.String({
   minLength: 1,
@@ -24,7 +15,7 @@ const NewUsername = Type.String({
   description: `A username: ${USERNAME_RULE}`,
   examples: ['user02'],
 });
-const Role = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
+const Role = RoleSchema;
 /** Any stored name, including the original app's (which may hold spaces): no pattern here. */
 export const UserParams = Type.Object({ username: Type.String({ minLength: 1, maxLength: MAX_USERNAME_LENGTH }) });
 

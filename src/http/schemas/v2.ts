@@ -1,5 +1,6 @@
 // v2's wire shapes: the stream resource, pages, live now, groups and talents, and problem details.
 import { type TSchema, Type } from 'typebox';
+import { MAX_CURSOR_CHARS } from '../../schemas/limits.js';
 import { STREAM_STATUSES, type StreamStatus } from '../../store/types.js';
 import {
   CODE_PATTERN,
@@ -169,7 +170,7 @@ export const StreamQuerystring = Type.Object({
         "The previous page's next_cursor, with the same other parameters. It is signed by the server: any other " +
         'value (edited, made up, or from a query with other parameters) is a 400 naming `cursor`. The example shows ' +
         'the form only: it is not signed by your server',
-      maxLength: 1024,
+      maxLength: MAX_CURSOR_CHARS,
       examples: ['WzEsIjIwMjAtMTItMDlUMTQ6MDA6MDAuMDAwWiIsIkhMMDUwM18yMDIwMTIwOV8yMzAwMDAiXQ.AbCdEf'],
     }),
   ),

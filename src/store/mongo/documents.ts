@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { type NewUser, OWN_USER_FIELDS, STREAM_FIELDS, type Stream, type User } from '../types.js';
+import { readUserState, storedStateOf } from '../user-state.js';
 
 export const USER_FIELDS = ['id', 'username', 'password'] as const;
 /** The user fields read as fields of the record, not kept under `extra`: the contract's, then ours. */
@@ -72,14 +73,15 @@ export function uidOfDocumentId(id: unknown): string {
 
 /** A stored user; one without a (string) uid is given the one its `_id` makes (see `uidOfDocumentId`). */
 export function toUser(doc: Document): User {
+  const { state, extra } = readUserState(splitExtra(doc, USER_RECORD_FIELDS));
   const user: User = {
     id: asText(doc.id),
     username: asText(doc.username),
     password: asText(doc.password),
     uid: typeof doc.uid === 'string' && doc.uid !== '' ? doc.uid : uidOfDocumentId(doc._id),
+    ...state,
   };
   if (typeof doc.created_at === 'number') user.createdAt = doc.created_at;
-  const extra = splitExtra(doc, USER_RECORD_FIELDS);
   return extra ? { ...user, extra } : user;
 }
 
@@ -92,6 +94,6 @@ export function newUserDocument(user: NewUser, makeUid: () => string): Document 
     password: user.password,
     uid: user.uid || makeUid(),
     created_at: user.createdAt ?? Date.now(),
-    ...storableExtra(user.extra, USER_RECORD_FIELDS),
+    ...storableExtra(storedStateOf(user), USER_RECORD_FIELDS),
   };
 }

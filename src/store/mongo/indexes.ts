@@ -6,6 +6,7 @@ import { CHANGES_COLLECTION, USED_TICKETS_COLLECTION } from './mongo-changes.js'
 import { COUNTERS_COLLECTION } from './mongo-counters.js';
 import { CREDENTIALS_COLLECTION } from './mongo-credentials.js';
 import { FAVOURITES_COLLECTION } from './mongo-favourites.js';
+import { StoreStartError } from '../store-error.js';
 
 interface IndexPlan {
   collection: string;
@@ -48,7 +49,7 @@ const SHOWN_VALUES = 10;
 const SHOWN_IDS = 5;
 
 /** Start-up cannot go on until someone fixes the data or the indexes; the message says how. */
-export class MongoDataError extends Error {
+export class MongoDataError extends StoreStartError {
   constructor(message: string) {
     super(message);
     this.name = 'MongoDataError';

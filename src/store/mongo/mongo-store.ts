@@ -32,6 +32,7 @@ import { mongoStreamStore } from './mongo-streams.js';
 import { mongoTalentStore } from './mongo-talents.js';
 import { assignMissingUids, mongoUserStore } from './mongo-users.js';
 import { guarded, isUnavailable } from './unavailable.js';
+import { StoreStartError } from '../store-error.js';
 
 export class MongoStore implements Store {
   readonly kind = 'mongodb' as const;
@@ -175,7 +176,7 @@ export async function openMongoStore(config: Config['mongo'], options: OpenMongo
   }
 }
 
-export class MongoUnreachableError extends Error {
+export class MongoUnreachableError extends StoreStartError {
   constructor(message: string) {
     super(message);
     this.name = 'MongoUnreachableError';

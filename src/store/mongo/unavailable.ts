@@ -1,4 +1,4 @@
-// Which driver errors mean "the database is not there right now" (503), as opposed to a bug (500).
+// Which driver errors mean "the database is not there right now" (kind `unavailable`), as opposed to a bug.
 import {
   MongoError,
   MongoNetworkError,
@@ -35,7 +35,7 @@ export function isUnavailable(err: unknown): boolean {
 
 /**
  * Runs one store operation so that no caller waits past `timeoutMs`, and a lost database becomes
- * AppError 503 (the HTTP layer's "Service Unavailable") instead of a driver error.
+ * an `unavailable` AppError instead of a driver error.
  */
 export async function guarded<T>(timeoutMs: number, operation: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError } from '../../errors.js';
+import { type AppError, conflict, notFound } from '../../errors.js';
 import { serversUsing } from './servers-using.js';
 
 /** The tables every holodule database has, whatever its age. */
@@ -15,7 +15,7 @@ export interface DatabaseSummary {
   streams: number;
 }
 
-const refused = (description: string): AppError => new AppError(409, 'Conflict', description);
+const refused = (description: string): AppError => conflict(description);
 
 /** A temporary path in the same directory as `path`, so a rename onto `path` is atomic. */
 const besides = (path: string, purpose: string): string =>
@@ -55,9 +55,9 @@ export function verifyHoloduleDatabase(path: string): DatabaseSummary {
 
 /** Copies the database at `sourcePath` to `destination` while servers may be writing to it. */
 export async function backupDatabase(sourcePath: string, destination: string): Promise<DatabaseSummary> {
-  if (!existsSync(sourcePath)) throw new AppError(404, 'Not found', `no SQLite database at ${sourcePath}`);
+  if (!existsSync(sourcePath)) throw notFound(`no SQLite database at ${sourcePath}`);
   if (!existsSync(dirname(destination))) {
-    throw new AppError(404, 'Not found', `the directory ${dirname(destination)} does not exist`);
+    throw notFound(`the directory ${dirname(destination)} does not exist`);
   }
   const temporary = besides(destination, 'backup');
   const source = new Database(sourcePath, { readonly: true, fileMustExist: true });
@@ -79,7 +79,7 @@ export async function backupDatabase(sourcePath: string, destination: string): P
  * the backup is copied beside the target and verified first, so a failure leaves the target as it was.
  */
 export async function restoreDatabase(backupPath: string, targetPath: string): Promise<DatabaseSummary> {
-  if (!existsSync(backupPath)) throw new AppError(404, 'Not found', `no backup at ${backupPath}`);
+  if (!existsSync(backupPath)) throw notFound(`no backup at ${backupPath}`);
   const running = serversUsing(targetPath);
   if (running.length > 0) {
     throw refused(

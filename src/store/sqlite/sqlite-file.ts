@@ -1,6 +1,6 @@
 // One SQLite file, kept usable through faults: a read-only, vanished or replaced file is opened again on the
 // next request, a write lock held elsewhere is waited for without blocking the event loop, and whatever
-// still fails becomes AppError 503 (never a SQLite message). Service resumes by itself once the fault is gone.
+// still fails becomes an `unavailable` AppError (never a SQLite message). Service resumes by itself once the fault is gone.
 import { existsSync, mkdirSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,7 +61,7 @@ export class SqliteFile<C extends SqliteConnection> {
     return this.current;
   }
 
-  /** Runs one store operation; a fault of the file or the disk becomes AppError 503 (after waiting out a lock). */
+  /** Runs one store operation; a fault of the file or the disk becomes an `unavailable` AppError (after waiting out a lock). */
   async run<R>(operation: (connection: C) => R | Promise<R>): Promise<R> {
     const started = Date.now();
     const opensBefore = this.opens;

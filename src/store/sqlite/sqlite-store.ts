@@ -36,6 +36,7 @@ import { sqliteFavouriteStore } from './sqlite-favourites.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
+import { readUserState, storedStateOf } from '../user-state.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
 export const DAY_QUERY_SQL =
@@ -56,10 +57,10 @@ const USER_COLUMNS = 'id, username, password, extra, uid, created_at';
 
 // On every protected request: one object, no copies.
 function toUser(row: UserRow, uid: string): User {
-  const user: User = { id: row.id, username: row.username, password: row.password, uid };
+  const { state, extra } = readUserState(parseExtra(row.extra));
+  const user: User = { id: row.id, username: row.username, password: row.password, uid, ...state };
   if (row.created_at !== null) user.createdAt = row.created_at;
-  const extra = parseExtra(row.extra);
-  if (hasKeys(extra)) user.extra = extra;
+  if (extra !== undefined && hasKeys(extra)) user.extra = extra;
   return user;
 }
 
@@ -356,7 +357,7 @@ function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (use
   });
 
   const toRow = (user: NewUser) => {
-    const extra = ownExtra(user.extra);
+    const extra = ownExtra(storedStateOf(user));
     return {
       id: user.id,
       username: user.username,
