@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds, then runs the compiled test files (node 20's --test has no globs). Extra args go to node --test.
-# `--fast` runs the fast tier only: no MongoDB server, no child processes (unit, collector, SQLite store,
-# HTTP on SQLite); the full run is everything, FerretDB and whole-process tests included.
+# `--fast` runs the fast tier only: no MongoDB server, no child processes, no listening server (unit, collector,
+# SQLite store, and the HTTP files that reach the app by app.inject, i.e. never call startTestServer); the full run
+# is everything, real sockets, FerretDB and whole-process tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier=full
@@ -11,8 +12,10 @@ if [[ "${1:-}" == "--fast" ]]; then
 fi
 npx tsc -p tsconfig.json
 if [[ $tier == fast ]]; then
-  mapfile -t files < <(find dist/test/unit dist/test/collector dist/test/store dist/test/http -name '*.test.js' |
-    grep -v -e mongo -e migrate | sort)
+  mapfile -t files < <(
+    find dist/test/unit dist/test/collector dist/test/store -name '*.test.js' | grep -v -e mongo -e migrate
+    grep -L -e 'startTestServer(' -e mongo-server dist/test/http/*.test.js
+  ) && mapfile -t files < <(printf '%s\n' "${files[@]}" | sort)
 else
   mapfile -t files < <(find dist/test -name '*.test.js' | sort)
 fi

@@ -25,6 +25,7 @@ import type { Store } from '../store/types.js';
 export interface RunningServer {
   app: FastifyInstance;
   store: Store;
+  /** Where it listens; '' when started with `listen: false` (reached by `app.inject` only). */
   url: string;
   /** Background collection (off when HOLODULE_COLLECT_INTERVAL=0). */
   collector: CollectScheduler;
@@ -39,8 +40,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** `holodule serve`: store, secret, hasher, first-run data, app, background jobs, listen. Closing undoes it. */
-export async function startServer(config: Config, log: Logger = createLogger(config)): Promise<RunningServer> {
+/**
+ * `holodule serve`: store, secret, hasher, first-run data, app, background jobs, listen. Closing undoes it.
+ * `listen: false` does all of it but listen (the fast tests reach the app by `app.inject`).
+ */
+export async function startServer(
+  config: Config,
+  log: Logger = createLogger(config),
+  options: { listen?: boolean } = {},
+): Promise<RunningServer> {
   const signing = resolveSigningSecret(config);
   const metrics = createMetrics();
   // While MongoDB is unreachable at start-up, one warning per retry instead of a crash loop.
@@ -85,6 +93,7 @@ export async function startServer(config: Config, log: Logger = createLogger(con
         oneLinePerRequest: isPrettyLog(config, process.stdout.isTTY === true),
       },
       [collection, maintenance],
+      options,
     );
     metricsListener = await startMetricsListener(config.metrics, metrics);
     log.info(

@@ -11,14 +11,23 @@ export interface BackgroundJob {
   stop(): void | Promise<void>;
 }
 
+/**
+ * Builds the app and listens on HOST:PORT, answering its URL. With `listen: false` it only makes the app ready
+ * (background jobs started) and answers the URL '': the caller reaches it by `app.inject`, as the fast tests do.
+ */
 export async function serveApp(
   deps: AppDeps,
   jobs: readonly BackgroundJob[] = [],
+  options: { listen?: boolean } = {},
 ): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildApp(deps);
   for (const job of jobs) {
     app.addHook('onReady', async () => job.start());
     app.addHook('onClose', async () => job.stop());
+  }
+  if (options.listen === false) {
+    await app.ready();
+    return { app, url: '' };
   }
   const url = await app.listen({ host: deps.config.host, port: deps.config.port });
   return { app, url };

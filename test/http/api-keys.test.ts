@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { hashOfSecret, newSecret } from '../../src/auth/personal-secrets.js';
 import { makeStream } from '../support/streams.js';
-import { call, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { assertProblem } from '../support/v2.js';
 
 type Context = { after: (fn: () => Promise<void>) => void };
 
 async function serverWithUsers(t: Context, env: Record<string, string> = {}, dataDir?: string) {
-  const sut = await startTestServer(env, dataDir ? { dataDir } : {});
+  const sut = await startTestApp(env, dataDir ? { dataDir } : {});
   t.after(() => sut.close());
   if (!dataDir) {
     await sut.addUser('user01', 'password01');

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decode } from '../support/jwt-decode.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestApp, type TestServer, fetch } from '../support/test-server.js';
 
 const INVALID_CREDENTIALS = { status_code: 401, error: 'Bad Request', description: 'Invalid credentials' };
 
 describe('POST /auth', () => {
   let sut: TestServer;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
   });
   after(() => sut.close());
@@ -112,7 +112,7 @@ describe('POST /auth', () => {
 
 describe('JWT_AUTH_URL_RULE', () => {
   it('when set, then login is served at that path and not at /auth', async (t) => {
-    const sut = await startTestServer({ JWT_AUTH_URL_RULE: '/api/login' });
+    const sut = await startTestApp({ JWT_AUTH_URL_RULE: '/api/login' });
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01');
     const ok = await fetch(`${sut.url}/api/login`, {
@@ -133,7 +133,7 @@ describe('JWT_AUTH_URL_RULE', () => {
 
 describe('JWT_EXPIRATION_DELTA and JWT_NOT_BEFORE_DELTA', () => {
   it('when set, then issued tokens carry those deltas', async (t) => {
-    const sut = await startTestServer({ JWT_EXPIRATION_DELTA: '60', JWT_NOT_BEFORE_DELTA: '5' });
+    const sut = await startTestApp({ JWT_EXPIRATION_DELTA: '60', JWT_NOT_BEFORE_DELTA: '5' });
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01');
     const { payload } = decode(await sut.login('user01', 'password01'));

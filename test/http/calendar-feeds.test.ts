@@ -8,7 +8,7 @@ import { newSecret } from '../../src/auth/personal-secrets.js';
 import { FakeYouTube } from '../support/fake-youtube.js';
 import { startFixtureServer } from '../support/fixture-http-server.js';
 import { schedulePage } from '../support/schedule-fixtures.js';
-import { call, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { streamAt } from '../support/v2.js';
 
 type Context = { after: (fn: () => Promise<void>) => void };
@@ -16,7 +16,7 @@ const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 
 async function serverWithUser(t: Context, env: Record<string, string> = {}) {
-  const sut = await startTestServer(env);
+  const sut = await startTestApp(env);
   t.after(() => sut.close());
   await sut.addUser('user01', 'password01');
   await sut.addUser('admin01', 'password01', { role: 'admin' });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeStream } from '../support/streams.js';
-import { getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
+import { getWithToken, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 
 const APP = 'https://app.example.com';
 const OTHER = 'https://evil.example.net';
@@ -20,7 +20,7 @@ const preflight = (url: string, origin: string | undefined, requestHeaders = 'au
 const headerList = (value: string | null): string[] => (value ?? '').split(',').map((h) => h.trim().toLowerCase());
 
 async function serverWith(env: Record<string, string>): Promise<{ sut: TestServer; token: string }> {
-  const sut = await startTestServer(env);
+  const sut = await startTestApp(env);
   await sut.addUser('user01', 'password01');
   await sut.store.streams.upsertMany([makeStream('20201209 120000')]);
   return { sut, token: await sut.login('user01', 'password01') };

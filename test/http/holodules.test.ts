@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeStream } from '../support/streams.js';
-import { getWithToken, startTestServer, TEST_STORE, type TestServer } from '../support/test-server.js';
+import { getWithToken, startTestApp, TEST_STORE, type TestServer, fetch } from '../support/test-server.js';
 
 describe('GET /holodules/<date>', () => {
   let sut: TestServer;
   let token: string;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.store.streams.upsertMany([
       makeStream('20201209 120000', { key: 'HL0001_20201209_120000', name: 'ときのそら' }),
@@ -132,7 +132,7 @@ describe('server faults', () => {
   it('when the database fails under a request, then 500 {"error": "Internal Server Error"} with no detail', {
     skip: TEST_STORE === 'mongodb' && 'SQLite only',
   }, async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01');
     const token = await sut.login('user01', 'password01');
@@ -145,7 +145,7 @@ describe('server faults', () => {
 
 describe('GET /healthz', () => {
   it('answers 200 without auth, as a liveness check that touches no database', async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     const res = await fetch(`${sut.url}/healthz`);
     assert.equal(res.status, 200);
@@ -157,7 +157,7 @@ describe('GET /healthz', () => {
 
 describe('the OpenAPI document', () => {
   it('is served at /openapi.json and describes every route, with a docs page at /docs', async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as {
       openapi: string;

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { etagOf } from '../../src/http/plugins/http-cache.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { makeStream } from '../support/streams.js';
-import { getWithToken, startTestServer, TEST_STORE, type TestServer } from '../support/test-server.js';
+import { getWithToken, startTestApp, TEST_STORE, type TestServer, fetch } from '../support/test-server.js';
 
 describe('HTTP caching of GET /holodules/<date>', () => {
   let sut: TestServer;
@@ -12,7 +12,7 @@ describe('HTTP caching of GET /holodules/<date>', () => {
   const sora = makeStream('20201209 120000', { key: 'HL0001_20201209_120000', name: 'ときのそら' });
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.store.streams.upsertMany([
       sora,
@@ -177,7 +177,7 @@ describe('HOLODULE_CACHE_MAX_AGE', () => {
       ['300', 'private, max-age=300'],
       ['0', 'private, no-cache'],
     ]) {
-      const sut = await startTestServer({ HOLODULE_CACHE_MAX_AGE: value! });
+      const sut = await startTestApp({ HOLODULE_CACHE_MAX_AGE: value! });
       t.after(() => sut.close());
       await sut.addUser('user01', 'password01');
       await sut.store.streams.upsertMany([makeStream('20201209 120000')]);
@@ -192,7 +192,7 @@ describe('HTTP caching of v2 GETs (pre-encoded bodies)', () => {
   let token: string;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.store.streams.upsertMany([makeStream('20201209 120000'), makeStream('20201209 230000')]);
     token = await sut.login('user01', 'password01');

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { MongoClient, ObjectId } from 'mongodb';
 import { decode } from '../support/jwt-decode.js';
 import { makeStream } from '../support/streams.js';
-import { call, nowSeconds, startTestServer, TEST_STORE, type TestServer } from '../support/test-server.js';
+import { call, nowSeconds, startTestApp, TEST_STORE, type TestServer } from '../support/test-server.js';
 
 const userGone = { status_code: 401, error: 'Invalid JWT', description: 'User does not exist' };
 const revoked = { status_code: 401, error: 'Invalid token', description: 'Token has been revoked' };
@@ -38,7 +38,7 @@ describe('identity: tokens name a user by an id that is never reused', () => {
   let sut: TestServer;
   let admin: string;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
     await sut.addUser('root', 'password01', { role: 'admin' });
     admin = await sut.login('root', 'password01');
@@ -92,7 +92,7 @@ describe('identity: tokens name a user by an id that is never reused', () => {
 describe("the original app's tokens: exp, iat, nbf and identity only", () => {
   let sut: TestServer;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
   });
   after(() => sut.close());
@@ -171,7 +171,7 @@ describe('logout ends the whole login', () => {
   let sut: TestServer;
   let n = 0;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
   });
   after(() => sut.close());
@@ -239,7 +239,7 @@ describe('logout ends the whole login', () => {
 describe('an admin setting their own password through /users/{self}/password', () => {
   let sut: TestServer;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('boss', 'password01', { role: 'admin' });
     await sut.addUser('ivan', 'password01');
   });

@@ -6,10 +6,10 @@ import { createSigner, createVerifier } from 'fast-jwt';
 import { rotateSigningKey } from '../../src/auth/keyring.js';
 import { decode } from '../support/jwt-decode.js';
 import { makeStream } from '../support/streams.js';
-import { b64url, call, nowSeconds, startTestServer, TEST_SECRET, type TestServer } from '../support/test-server.js';
+import { b64url, call, nowSeconds, startTestApp, TEST_SECRET, type TestServer } from '../support/test-server.js';
 
 async function serverWithUser(t: { after: (fn: () => Promise<void>) => void }, env: Record<string, string> = {}) {
-  const sut = await startTestServer(env);
+  const sut = await startTestApp(env);
   t.after(() => sut.close());
   await sut.addUser('user01', 'password01');
   await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
@@ -38,7 +38,7 @@ describe('key rotation', () => {
 
   it('another instance on the same store accepts a token signed with a key it has not loaded yet', async (t) => {
     const first = await serverWithUser(t);
-    const second = await startTestServer({}, { dataDir: first.dataDir });
+    const second = await startTestApp({}, { dataDir: first.dataDir });
     t.after(() => second.server.close());
     await rotateSigningKey(first.store, first.config.jwt);
     await first.server.app.keyring.reload();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPasswordHash } from '../../src/auth/passwords.js';
-import { startTestServer } from '../support/test-server.js';
+import { startTestApp, fetch } from '../support/test-server.js';
 
 describe('a user stored the original way, with a plain-text password', () => {
   it('logs in, and that first success replaces the plain text with an Argon2id hash, other fields unchanged', async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     await sut.store.users.create({ id: '1', username: 'user01', password: 'password01', extra: { team: 'gamers' } });
     const before = await sut.store.users.findByUsername('user01');
@@ -20,7 +20,7 @@ describe('a user stored the original way, with a plain-text password', () => {
   });
 
   it('when the login fails, then the plain text is left as it was', async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01', { plainText: true });
     const res = await fetch(`${sut.url}/auth`, {
@@ -33,7 +33,7 @@ describe('a user stored the original way, with a plain-text password', () => {
   });
 
   it('when HOLODULE_UPGRADE_LEGACY_PASSWORDS=false, then it logs in and the plain text stays', async (t) => {
-    const sut = await startTestServer({ HOLODULE_UPGRADE_LEGACY_PASSWORDS: 'false' });
+    const sut = await startTestApp({ HOLODULE_UPGRADE_LEGACY_PASSWORDS: 'false' });
     t.after(() => sut.close());
     await sut.addUser('user01', 'password01', { plainText: true });
     await sut.login('user01', 'password01');

@@ -20,7 +20,7 @@ import {
 import { AVATAR_PATTERN, CHANNEL_ID_PATTERN, checkPatch, NAME_PATTERN } from '../../src/domain/talents.js';
 import { DAY_PATTERN } from '../../src/http/schemas/holodules.js';
 import { GROUPS } from '../../src/talents/directory.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestApp, type TestServer, fetch } from '../support/test-server.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: a parsed JSON document, walked by path
 type Doc = any;
@@ -29,7 +29,7 @@ describe('the OpenAPI document', () => {
   let sut: TestServer;
   let doc: Doc;
   before(async () => {
-    sut = await startTestServer({ HOLODULE_PASSWORD_MIN_LENGTH: '10' });
+    sut = await startTestApp({ HOLODULE_PASSWORD_MIN_LENGTH: '10' });
     doc = await (await fetch(`${sut.url}/openapi.json`)).json();
   });
   after(() => sut.close());
@@ -123,7 +123,7 @@ describe('the v2 patterns the document states', () => {
   let sut: TestServer;
   let doc: Doc;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     doc = await (await fetch(`${sut.url}/openapi.json`)).json();
   });
   after(() => sut.close());

@@ -6,9 +6,10 @@ import {
   b64url,
   nowSeconds,
   signRawToken,
-  startTestServer,
+  startTestApp,
   TEST_SECRET,
   type TestServer,
+  fetch,
 } from '../support/test-server.js';
 
 const invalidToken = (description: string) => ({ status_code: 401, error: 'Invalid token', description });
@@ -20,7 +21,7 @@ describe('protected requests', () => {
   let dayUrl: string;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
     token = await sut.login('user01', 'password01');
@@ -204,14 +205,7 @@ describe('protected requests', () => {
       });
     }
 
-    it('refuses a 100 kB token with a 4xx JSON answer and no stack trace', async () => {
-      const res = await withHeader(`JWT ${'a'.repeat(100 * 1024)}`);
-      assert.equal(res.status, 431);
-      assert.deepEqual(await res.json(), {
-        error: 'Request Header Fields Too Large',
-        description: 'The request headers are larger than 16 KiB',
-      });
-    });
+    // A 100 kB token is refused by Node's HTTP parser, on a real socket: http-parser-refusals.test.ts.
 
     it('refuses a valid token whose user has been removed: 401 Invalid JWT, User does not exist', async () => {
       await sut.addUser('leaving', 'password01');
@@ -231,7 +225,7 @@ describe('protected requests', () => {
 
 describe('JWT_LEEWAY', () => {
   it('when set, then a token expired less than the leeway ago is still accepted, and one beyond it is not', async (t) => {
-    const sut = await startTestServer({ JWT_LEEWAY: '120' });
+    const sut = await startTestApp({ JWT_LEEWAY: '120' });
     t.after(() => sut.close());
     // The original's tokens name a username: the user must have existed when they were issued.
     await sut.addUser('user01', 'password01', { createdAt: Date.now() - 3600_000 });

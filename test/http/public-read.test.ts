@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeStream } from '../support/streams.js';
 import { assertProblem } from '../support/v2.js';
-import { call, getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, getWithToken, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 
 async function serverWith(env: Record<string, string>, t: { after: (fn: () => Promise<void>) => void }) {
-  const sut = await startTestServer(env);
+  const sut = await startTestApp(env);
   t.after(() => sut.close());
   await sut.addUser('user01', 'password01');
   await sut.store.streams.upsertMany([makeStream('20201209 120000')]);
@@ -110,7 +110,7 @@ describe('public reads', () => {
   it('when two instances share a store, then they share the anonymous counts', async (t) => {
     const env = { HOLODULE_PUBLIC_READ: 'true', HOLODULE_PUBLIC_READ_LIMIT: '3' };
     const first = await serverWith(env, t);
-    const second = await startTestServer(env, { dataDir: first.dataDir });
+    const second = await startTestApp(env, { dataDir: first.dataDir });
     t.after(() => second.close());
     assert.notEqual(first.url, second.url);
     assert.equal((await anonymous(first)).status, 200);

@@ -1,44 +1,35 @@
 // What Fastify itself refuses (bad URL, over-long parameter, unknown method, foreign body type or charset)
 // answers in our documented shapes, with x-request-id, never with Fastify's codes or the URL echoed back.
+// What Node's HTTP parser refuses before Fastify sees it needs a socket: http-parser-refusals.test.ts.
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { rawRequest, startTestApp, type TestServer } from '../support/test-server.js';
 
-interface RawAnswer {
+interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
   body: Record<string, unknown>;
 }
 
-/** node:http, not fetch: fetch refuses methods like TRACE and would not send every header as given. */
-function raw(
+/** Exactly as given (rawRequest, not fetch: fetch refuses methods like TRACE and would not send every header as given). */
+async function raw(
   base: string,
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: string } = {},
-): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(`${base}${path}`, { method, headers: options.headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          text,
-          body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-        }),
-      );
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+): Promise<Answer> {
+  const res = await rawRequest(`${base}${path}`, { method, ...options });
+  const text = res.body.toString('utf8');
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
 }
 
-function assertOurShape(res: RawAnswer, path: string): void {
+function assertOurShape(res: Answer, path: string): void {
   assert.match(String(res.headers['content-type']), /^application\/json/);
   assert.equal(typeof res.headers['x-request-id'], 'string');
   assert.doesNotMatch(res.text, /FST_|statusCode|"code"/);
@@ -53,7 +44,7 @@ describe('requests Fastify refuses, in our shape', () => {
   let sut: TestServer;
   let admin: string;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('root', 'password01', { role: 'admin' });
     admin = await sut.login('root', 'password01');
   });

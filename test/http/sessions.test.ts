@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { decode } from '../support/jwt-decode.js';
 import { makeStream } from '../support/streams.js';
-import { call, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, startTestApp, type TestServer } from '../support/test-server.js';
 
 describe('sessions: refresh, logout and revocation', () => {
   let sut: TestServer;
   let n = 0;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
   });
   after(() => sut.close());
@@ -134,7 +134,7 @@ describe('user administration over HTTP', () => {
   let sut: TestServer;
   let admin: string;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.store.streams.upsertMany([makeStream('20201209 230000')]);
     await sut.addUser('root', 'password01', { role: 'admin' });
     admin = await sut.login('root', 'password01');

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_USERNAME_LENGTH } from '../../src/domain/users.js';
-import { call, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 
 const NAMES: Record<string, string> = {
   '101 ASCII characters (one past the router default)': 'a'.repeat(101),
@@ -17,7 +17,7 @@ describe('users with long and multi-byte names', () => {
   let sut: TestServer;
   let admin: string;
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('root', 'password01', { role: 'admin' });
     admin = await sut.login('root', 'password01');
   });

@@ -1,14 +1,14 @@
 // Favourite talents over real HTTP: kept per user on the store, idempotent, refused clearly, gone with the user.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { assertProblem } from '../support/v2.js';
 
 describe('v2 favourite talents', () => {
   let sut: TestServer;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
   });
   after(() => sut.close());
 

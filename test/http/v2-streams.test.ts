@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
+import { getWithToken, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { assertProblem, streamAt } from '../support/v2.js';
 
 describe('GET /api/v2/streams', () => {
@@ -60,7 +60,7 @@ describe('GET /api/v2/streams', () => {
   };
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     const { mio, ...rest } = streams;
     await sut.store.streams.upsertMany(Object.values(rest));
@@ -346,7 +346,7 @@ describe('GET /api/v2/live', () => {
   const hour = 60 * 60 * 1000;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     const now = Date.now();
     await sut.store.streams.upsertMany([
@@ -394,7 +394,7 @@ describe('GET /api/v2/live', () => {
 
 describe('the v2 OpenAPI document', () => {
   it('describes every v2 route, with an example for every parameter and problem+json errors', async (t) => {
-    const sut = await startTestServer();
+    const sut = await startTestApp();
     t.after(() => sut.close());
     const doc = (await (await fetch(`${sut.url}/openapi.json`)).json()) as {
       paths: Record<

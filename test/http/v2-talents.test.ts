@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { generatedCode } from '../../src/talents/directory.js';
-import { call, getWithToken, startTestServer, type TestServer } from '../support/test-server.js';
+import { call, getWithToken, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { assertProblem, streamAt } from '../support/v2.js';
 
 describe('v2 groups and talents', () => {
@@ -13,7 +13,7 @@ describe('v2 groups and talents', () => {
   const hour = 60 * 60 * 1000;
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.addUser('admin01', 'password01', { role: 'admin' });
     const now = Date.now();

@@ -2,7 +2,6 @@
 // are immutable and precompressed, a browser's unknown path is an HTML 404 while API clients keep JSON, and no
 // API route can shadow a page (src/http/path-rule.ts).
 import assert from 'node:assert/strict';
-import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { brotliCompressSync } from 'node:zlib';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -10,27 +9,13 @@ import { PAGE_CSP, chooseEncoding } from '../../src/http/plugins/web-page.js';
 import { PAGE_ROUTES, apiRouteProblem, collidesWithPage, isApiPath } from '../../src/http/path-rule.js';
 import { FAKE_ASSET, FAKE_INDEX, FAKE_SCRIPT, makeFakeWebBuild } from '../support/fake-web-build.js';
 import { makeTempDir } from '../support/temp-dir.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { fetch, type RawAnswer, rawRequest, startTestApp, type TestServer } from '../support/test-server.js';
 
-interface Raw {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
+type Raw = RawAnswer;
 
 /** A request without fetch's automatic decompression: the bytes as sent. */
-function raw(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = (url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> =>
+  rawRequest(url, { method, headers });
 
 const PAGE_PATHS = ['/', '/schedule/2020-12-09', '/talents', '/talents/HL0503', '/login', '/account', '/admin/users'];
 
@@ -47,7 +32,7 @@ describe('the web page', () => {
 
   before(async () => {
     build = makeFakeWebBuild();
-    sut = await startTestServer({ HOLODULE_WEB_ROOT: build.root });
+    sut = await startTestApp({ HOLODULE_WEB_ROOT: build.root });
   });
   after(async () => {
     await sut.close();
@@ -237,7 +222,7 @@ describe('the path rule', () => {
 describe('the web page with CORS on', () => {
   it("keeps CORS's Vary: Origin beside the page's Vary: Accept-Encoding", async (t) => {
     const build = makeFakeWebBuild();
-    const sut = await startTestServer({ HOLODULE_WEB_ROOT: build.root, HOLODULE_CORS_ORIGINS: 'https://app.example' });
+    const sut = await startTestApp({ HOLODULE_WEB_ROOT: build.root, HOLODULE_CORS_ORIGINS: 'https://app.example' });
     t.after(async () => {
       await sut.close();
       build.remove();
@@ -255,7 +240,7 @@ describe('the web page with CORS on', () => {
 describe('the web page before it is built', () => {
   it('answers page paths 503 with a plain HTML page saying so, and unknown paths still 404', async (t) => {
     const empty = makeTempDir('holodule-no-web-');
-    const sut = await startTestServer({ HOLODULE_WEB_ROOT: empty.path });
+    const sut = await startTestApp({ HOLODULE_WEB_ROOT: empty.path });
     t.after(async () => {
       await sut.close();
       empty.remove();

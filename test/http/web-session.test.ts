@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { removeUser, setDisabled } from '../../src/domain/users.js';
-import { nowSeconds, startTestServer, type TestServer } from '../support/test-server.js';
+import { nowSeconds, startTestApp, type TestServer, fetch } from '../support/test-server.js';
 import { assertProblem } from '../support/v2.js';
 
 interface Cookie {
@@ -40,7 +40,7 @@ describe('web page sessions (cookie refresh with CSRF)', () => {
   let users = 0;
 
   before(async () => {
-    sut = await startTestServer({ HOLODULE_LOGIN_ACCOUNT_FAILURES: '2' });
+    sut = await startTestApp({ HOLODULE_LOGIN_ACCOUNT_FAILURES: '2' });
   });
   after(() => sut.close());
 
@@ -103,7 +103,7 @@ describe('web page sessions (cookie refresh with CSRF)', () => {
   });
 
   it('marks both cookies Secure when the request came over TLS (through a trusted proxy)', async (t) => {
-    const proxied = await startTestServer({ HOLODULE_TRUST_PROXY: '127.0.0.1' });
+    const proxied = await startTestApp({ HOLODULE_TRUST_PROXY: '127.0.0.1' });
     t.after(() => proxied.close());
     await proxied.addUser('tls01', 'password01');
 

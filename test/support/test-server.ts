@@ -1,8 +1,14 @@
-// A real holodule on a random loopback port, on a real SQLite file in a temp directory, or on a fresh
-// MongoDB database when HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so).
+// A real holodule on a real SQLite file in a temp directory, or on a fresh MongoDB database when
+// HOLODULE_TEST_STORE=mongodb (test/http/on-mongodb.test.ts runs the HTTP tests so): startTestServer listens on a
+// random loopback port, startTestApp builds the same app without a socket and answers by Fastify's app.inject.
+// `fetch`, `call` and `getWithToken` here reach either: a URL on a test app's made-up origin goes to app.inject,
+// any other URL to the network (the global fetch), so a test reads the same whichever way its server runs.
 import type { Role } from '../../src/schemas/user.js';
 import { createHmac } from 'node:crypto';
+import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { Writable } from 'node:stream';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/bootstrap/server.js';
 import type { Store } from '../../src/store/types.js';
@@ -14,6 +20,7 @@ import pino from 'pino';
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
 export interface TestServer {
+  /** Where it answers: its loopback address, or (startTestApp) a made-up origin that `fetch` here injects into. */
   url: string;
   config: Config;
   store: Store;
@@ -68,9 +75,33 @@ async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>;
   };
 }
 
-export async function startTestServer(
+/** A holodule listening on a random loopback port: for behaviour that lives in the socket. */
+export function startTestServer(
   env: Record<string, string> = {},
   options: { dataDir?: string } = {},
+): Promise<TestServer> {
+  return startTest(env, options, true);
+}
+
+/**
+ * The same holodule (store, keys, background jobs, lifecycle) built without a socket: requests to its `url`
+ * through this module's `fetch`, `call` and `getWithToken` go to Fastify's app.inject. For HTTP behaviour.
+ */
+export function startTestApp(
+  env: Record<string, string> = {},
+  options: { dataDir?: string } = {},
+): Promise<TestServer> {
+  return startTest(env, options, false);
+}
+
+/** Test apps by their made-up origin (http://app-N.holodule.invalid: .invalid never resolves, RFC 6761). */
+const injectedApps = new Map<string, FastifyInstance>();
+let appCount = 0;
+
+async function startTest(
+  env: Record<string, string>,
+  options: { dataDir?: string },
+  listen: boolean,
 ): Promise<TestServer> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
   const store = await storeEnv(dir.path);
@@ -92,10 +123,11 @@ export async function startTestServer(
     ...store.env,
     ...env,
   });
-  const server = await startServer(config, pino({ level: 'info' }, sink));
+  const server = await startServer(config, pino({ level: 'info' }, sink), { listen });
   const hasher = await createPasswordHasher(config.passwords);
   let id = 100;
-  const url = server.url.replace('localhost', '127.0.0.1');
+  const url = listen ? server.url.replace('localhost', '127.0.0.1') : `http://app-${++appCount}.holodule.invalid`;
+  if (!listen) injectedApps.set(url, server.app);
   const loginPair = async (username: string, password: string) => {
     const res = await fetch(`${url}${config.jwt.authUrlRule}`, {
       method: 'POST',
@@ -132,10 +164,135 @@ export async function startTestServer(
     },
     async close() {
       await server.close();
+      injectedApps.delete(url);
       await store.drop();
       dir.remove();
     },
   };
+}
+
+/** Statuses whose answer has no body (fetch's "null body status"). */
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The global fetch, except that a URL on a test app's origin is answered by that app's `inject`, the way fetch
+ * would have sent and read it over a socket: the same default headers (Accept, Accept-Language, Accept-Encoding,
+ * User-Agent, Sec-Fetch-Mode), the body's Content-Type and Content-Length, a decoded gzip/deflate/br body,
+ * redirects followed unless `redirect` says otherwise.
+ */
+export async function fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
+  const target = new URL(input);
+  const app = injectedApps.get(target.origin);
+  if (!app) return globalThis.fetch(input, init);
+  // Request applies fetch's own rules to method, headers and body (forbidden methods throw, as fetch does).
+  const request = new Request(target, init);
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const defaults: Record<string, string> = {
+    accept: '*/*',
+    'accept-language': '*',
+    'sec-fetch-mode': 'cors',
+    'user-agent': 'node',
+    'accept-encoding': 'gzip, deflate',
+  };
+  for (const [name, value] of Object.entries(defaults)) headers[name] ??= value;
+  const body = request.body === null ? undefined : Buffer.from(await request.arrayBuffer());
+  if (body !== undefined) headers['content-length'] = String(body.length);
+  else if (request.method === 'POST' || request.method === 'PUT') headers['content-length'] = '0';
+  const answer = await app.inject({
+    method: request.method as 'GET',
+    url: `${target.pathname}${target.search}`,
+    authority: target.host,
+    headers,
+    ...(body !== undefined ? { payload: body } : {}),
+  });
+  const location = answer.headers.location;
+  if (REDIRECT_STATUSES.has(answer.statusCode) && typeof location === 'string' && init.redirect !== 'manual') {
+    if (init.redirect === 'error') throw new TypeError('fetch failed: redirect');
+    // fetch's rule: 303 turns anything but GET and HEAD into GET, 301 and 302 turn POST into GET.
+    const toGet =
+      (answer.statusCode === 303 && request.method !== 'GET' && request.method !== 'HEAD') ||
+      ((answer.statusCode === 301 || answer.statusCode === 302) && request.method === 'POST');
+    return fetch(new URL(location, target), toGet ? { ...init, method: 'GET', body: null } : init);
+  }
+  const responseHeaders = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value === undefined) continue;
+    for (const one of Array.isArray(value) ? value : [value]) responseHeaders.append(name, String(one));
+  }
+  const hasBody = !NULL_BODY_STATUSES.has(answer.statusCode) && request.method !== 'HEAD';
+  const response = new Response(hasBody ? decoded(answer.rawPayload, responseHeaders.get('content-encoding')) : null, {
+    status: answer.statusCode,
+    statusText: answer.statusMessage,
+    headers: responseHeaders,
+  });
+  Object.defineProperty(response, 'url', { value: target.href });
+  return response;
+}
+
+/** An answer as sent: status, headers, and the body's bytes (never decoded). */
+export interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * A request exactly as given, without fetch's rules, defaults or decoding (methods like TRACE, any header): by
+ * app.inject for a test app's URL, else by node:http.
+ */
+export async function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawAnswer> {
+  const target = new URL(url);
+  const method = options.method ?? 'GET';
+  const app = injectedApps.get(target.origin);
+  if (app) {
+    const answer = await app.inject({
+      method: method as 'GET',
+      url: `${target.pathname}${target.search}`,
+      authority: target.host,
+      headers: options.headers ?? {},
+      ...(options.body !== undefined ? { payload: options.body } : {}),
+    });
+    const headers: IncomingHttpHeaders = {};
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String) : String(value);
+    }
+    return { status: answer.statusCode, headers, body: answer.rawPayload };
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method, headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** The body as fetch hands it over: gzip, deflate and br undone (the header stays, as fetch leaves it). */
+function decoded(payload: Buffer, encoding: string | null): Uint8Array<ArrayBuffer> {
+  const body = (() => {
+    switch (encoding?.trim().toLowerCase()) {
+      case 'gzip':
+      case 'x-gzip':
+        return gunzipSync(payload);
+      case 'deflate':
+        return inflateSync(payload);
+      case 'br':
+        return brotliDecompressSync(payload);
+      default:
+        return payload;
+    }
+  })();
+  return new Uint8Array(body);
 }
 
 /** fetch with the original's `Authorization: JWT <token>` header. */
