@@ -21,12 +21,16 @@ export function TalentPage({ code }: { code: string }) {
     if (auth.status === 'checking') return;
     let active = true;
     setLoad({ state: 'loading' });
-    const now = new Date().toISOString();
+    const at = Date.now();
+    const now = new Date(at).toISOString();
+    // Upcoming: the next 30 days; recent: the last year (the API's default window is 8 days).
+    const ahead = new Date(at + 30 * 86_400_000).toISOString();
+    const behind = new Date(at - 365 * 86_400_000).toISOString();
     const path = `/api/v2/talents/${encodeURIComponent(code)}`;
     Promise.all([
       getJson<TalentDetail>(path),
-      getJson<StreamPage>(`/api/v2/streams${query({ talent: code, from: now, limit: 20 })}`),
-      getJson<StreamPage>(`/api/v2/streams${query({ talent: code, to: now, order: 'desc', limit: 20 })}`),
+      getJson<StreamPage>(`/api/v2/streams${query({ talent: code, from: now, to: ahead, limit: 20 })}`),
+      getJson<StreamPage>(`/api/v2/streams${query({ talent: code, from: behind, to: now, order: 'desc', limit: 20 })}`),
     ]).then(
       ([talent, upcoming, recent]) => {
         if (active) setLoad({ state: 'done', talent, upcoming: upcoming.items, recent: recent.items });
