@@ -56,6 +56,8 @@ export const badRequest = (description: string): AppError => new AppError(400, '
 export const invalidParameter = (parameter: string, description: string): AppError =>
   new AppError(400, 'Bad request', description, { parameter });
 export const notFound = (): AppError => new AppError(404, 'Not found');
+/** The request is understood and authenticated, but refused (a missing or wrong CSRF token). */
+export const forbidden = (description: string): AppError => new AppError(403, 'Forbidden', description);
 export const conflict = (description: string): AppError => new AppError(409, 'Conflict', description);
 export const serviceUnavailable = (cause?: unknown): AppError =>
   new AppError(503, 'Service Unavailable', undefined, { cause });

@@ -106,7 +106,14 @@ async function revokeFamily(deps: SessionDeps, family: string): Promise<void> {
  * stolen or replayed: the whole login is revoked, so neither the thief nor the owner can go on with it.
  */
 export async function refreshSession(deps: SessionDeps, refreshToken: string): Promise<TokenPair> {
-  const token = await deps.tokens.verify(refreshToken, 'refresh');
+  return (await refreshLogin(deps, await deps.tokens.verify(refreshToken, 'refresh'))).pair;
+}
+
+/** refreshSession for a refresh token already verified: the new pair, with its user and login family. */
+export async function refreshLogin(
+  deps: SessionDeps,
+  token: VerifiedToken,
+): Promise<{ user: User; family: string; pair: TokenPair }> {
   const { jti, fam } = token.claims as { jti: string; fam: string };
   const user = await userOfToken(deps.store, token);
   const use = await deps.store.auth.useRefreshToken(jti, user.uid);
@@ -117,7 +124,12 @@ export async function refreshSession(deps: SessionDeps, refreshToken: string): P
       use === 'reused' ? 'Refresh token reused; the session is revoked' : 'Token has been revoked',
     );
   }
-  return issueTokenPair(deps, user, fam);
+  return { user, family: fam, pair: await issueTokenPair(deps, user, fam) };
+}
+
+/** Ends a login by its family (the web page's sign-out, which holds the refresh token, not an access token). */
+export async function endLogin(deps: SessionDeps, family: string): Promise<void> {
+  await revokeFamily(deps, family);
 }
 
 /** Ends the login of the access token presented (every token of it); a token of no login ends alone. */

@@ -53,7 +53,8 @@ export function checkCode(code: string): void {
     throw invalidParameter('code', `code must be 2 to 16 letters and digits, got "${code.slice(0, 40)}"`);
 }
 
-async function existing(deps: TalentDeps, code: string): Promise<Talent> {
+/** The directory's talent with this code (any case): 400 for a code of the wrong form, 404 for one it lacks. */
+export async function existingTalent(deps: TalentDeps, code: string): Promise<Talent> {
   checkCode(code);
   const upper = code.toUpperCase();
   const talent = (await deps.talents.current()).talent(upper);
@@ -66,7 +67,7 @@ export async function getTalent(
   deps: TalentDeps,
   code: string,
 ): Promise<Talent & { next_stream: StreamResource | null; last_stream: StreamResource | null }> {
-  const talent = await existing(deps, code);
+  const talent = await existingTalent(deps, code);
   const now = new Date((deps.now ?? Date.now)()).toISOString();
   const around = (fromUtc: string, toUtc: string, order: 'asc' | 'desc') =>
     deps.store.streams.query({ fromUtc, toUtc, talents: [talent.code], order, limit: 1 });
@@ -120,7 +121,7 @@ export function checkPatch(patch: TalentPatch): Partial<Record<TalentField, stri
 /** Applies an admin's correction to a talent the directory knows (from the file, or met by the collector). */
 export async function updateTalent(deps: TalentDeps, code: string, patch: TalentPatch): Promise<Talent> {
   const fields = checkPatch(patch);
-  const talent = await existing(deps, code);
+  const talent = await existingTalent(deps, code);
   await deps.store.talents.update(talent.code, fields);
   deps.talents.invalidate();
   return (await deps.talents.current()).talent(talent.code)!;

@@ -120,6 +120,7 @@ export async function removeUser(store: Store, username: string): Promise<void> 
   if (!user || !(await store.users.remove(username))) throw noSuchUser(username);
   // Its API keys and feeds already stopped working with it (their user is gone): this clears them away.
   await store.credentials.removeAllOfUser(user.uid);
+  await store.favourites.removeAllOfUser(user.uid);
 }
 
 const noSuchUser = (username: string): AppError => new AppError(404, 'Not found', `no user "${username}"`);

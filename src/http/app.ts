@@ -17,6 +17,7 @@ import type { TokenService } from '../auth/tokens.js';
 import type { Config } from '../config.js';
 import type { ScheduleDeps } from '../domain/schedule-v2.js';
 import { AnswerMemo } from '../domain/answer-memo.js';
+import { createLogins, type Logins } from '../domain/login.js';
 import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -36,6 +37,8 @@ import { holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
 import { v2EventRoutes } from './routes/v2-events.js';
+import { v2FavouriteRoutes } from './routes/v2-favourites.js';
+import { v2SessionRoutes } from './routes/v2-session.js';
 import { v2StreamRoutes } from './routes/v2-streams.js';
 import { v2TalentRoutes } from './routes/v2-talents.js';
 import {
@@ -58,6 +61,8 @@ declare module 'fastify' {
     keyring: Keyring;
     /** What the v2 routes read through: the store, the talent directory, the cursor codec. */
     schedule: ScheduleDeps;
+    /** Username-and-password logins (POST /auth and POST /api/v2/session), with their one throttle. */
+    logins: Logins;
   }
 }
 
@@ -140,6 +145,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     cursors: new CursorCodec(cursorKey(config)),
     answers: new AnswerMemo(),
   });
+  app.decorate(
+    'logins',
+    createLogins({
+      store: deps.store,
+      hasher: deps.passwords,
+      tokens: deps.tokens,
+      throttle: config.throttle,
+      upgradeLegacyPasswords: config.passwords.upgradeLegacy,
+    }),
+  );
   app.decorate('lifecycle', { draining: false });
 
   app.addSchema(JwtErrorBody);
@@ -197,6 +212,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   await app.register(v2StreamRoutes);
   await app.register(v2TalentRoutes);
+  await app.register(v2FavouriteRoutes);
+  await app.register(v2SessionRoutes);
   await app.register(v2EventRoutes, { clients: metrics.sseClients });
   await app.register(apiKeyRoutes);
   await app.register(feedRoutes);

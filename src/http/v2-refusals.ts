@@ -40,7 +40,8 @@ export function v2RefusalOf(err: FastifyError, request: FastifyRequest): AppErro
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
     const field = first.instancePath.split('/')[1];
     const value = field === undefined ? undefined : (body as Record<string, unknown>)[field];
-    // The body is PATCH /api/v2/talents/{code}'s (v2's only body): empty, or one correction that cannot be used.
+    // PATCH /api/v2/talents/{code}'s body: empty, or one correction that cannot be used (POST /api/v2/session's
+    // credentials fall through: every failure of theirs is the same 401).
     if (first.keyword === 'minProperties') return refusal(() => checkPatch({}));
     if ((TALENT_PATCH_FIELDS as readonly string[]).includes(field ?? '') && typeof value === 'string')
       return refusal(() => checkPatch({ [field!]: value } as TalentPatch));

@@ -334,6 +334,18 @@ export interface CredentialStore {
   markUsed(id: string, at: number, minIntervalMs: number): Promise<void>;
 }
 
+/** The talents each user marked as a favourite (by talent code), kept per user `uid`. */
+export interface FavouriteStore {
+  /** The user's favourite talent codes, in code order. */
+  listOfUser(userId: string): Promise<string[]>;
+  /** Marks `code` a favourite of the user (already one: nothing changes). */
+  add(userId: string, code: string, at: number): Promise<void>;
+  /** Unmarks it; returns whether it was a favourite. */
+  remove(userId: string, code: string): Promise<boolean>;
+  /** Removes every favourite of the user (when the user is deleted); returns how many. */
+  removeAllOfUser(userId: string): Promise<number>;
+}
+
 export interface Health {
   ok: boolean;
   store: string;
@@ -362,6 +374,7 @@ export interface Store {
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
   readonly credentials: CredentialStore;
+  readonly favourites: FavouriteStore;
   health(): Promise<Health>;
   /**
    * `holodule import`'s write: streams upserted by key, users added when absent (never overwritten).

@@ -29,5 +29,9 @@ if (await testMongo()) {
     // API keys and calendar feeds: their records, revocation across instances and a real collect, on MongoDB.
     await import('./api-keys.test.js');
     await import('./calendar-feeds.test.js');
+    // Favourite talents: their collection, its index, and their removal with the user.
+    await import('./v2-favourites.test.js');
+    // The web page's cookie session: its refresh tokens, rotation and revocation in the database.
+    await import('./web-session.test.js');
   });
 }

@@ -62,6 +62,24 @@ async function logOfASession(format: 'json' | 'pretty'): Promise<{ text: string;
     const feedUrl = ((await feed.json()) as { url: string }).url;
     assert.equal((await fetch(feedUrl)).status, 200);
     const feedToken = feedUrl.split('/').at(-1)!.replace('.ics', '');
+    // The web page's cookie session: signed in, refreshed with the cookie and its CSRF token, signed out.
+    const session = await fetch(`${url}/api/v2/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'alice', password: PASSWORD }),
+    });
+    const sessionCookies = session.headers.getSetCookie().map((c) => c.split(';', 1)[0]!);
+    const csrfToken = sessionCookies.find((c) => c.startsWith('holodule_csrf='))!.slice('holodule_csrf='.length);
+    const sessionHeaders = { cookie: sessionCookies.join('; '), 'x-csrf-token': csrfToken };
+    const refreshed = await fetch(`${url}/api/v2/session/refresh`, { method: 'POST', headers: sessionHeaders });
+    assert.equal(refreshed.status, 200);
+    const sessionAccess = ((await refreshed.json()) as { access_token: string }).access_token;
+    const rotated = refreshed.headers.getSetCookie().map((c) => c.split(';', 1)[0]!);
+    const signedOut = await fetch(`${url}/api/v2/session`, {
+      method: 'DELETE',
+      headers: { cookie: rotated.join('; '), 'x-csrf-token': csrfToken },
+    });
+    assert.equal(signedOut.status, 204);
     // A careless log call with a whole request's headers and a body: the redaction still catches them.
     server.app.log.info(
       {
@@ -81,6 +99,9 @@ async function logOfASession(format: 'json' | 'pretty'): Promise<{ text: string;
         'cookie-nobody-may-read',
         key,
         feedToken,
+        ...sessionCookies.map((c) => c.split('=')[1]!),
+        ...rotated.map((c) => c.split('=')[1]!),
+        sessionAccess,
       ],
     };
   } finally {

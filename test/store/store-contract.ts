@@ -225,6 +225,34 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         }));
     });
 
+    describe('favourites', () => {
+      it("adds once however often it is asked, lists a user's codes in code order, and removes only the owner's", () =>
+        withStore(async (sut) => {
+          await sut.favourites.add('uid-1', 'HL0503', 1_000);
+          await sut.favourites.add('uid-1', 'HL0004', 2_000);
+          await sut.favourites.add('uid-1', 'HL0503', 3_000);
+          await sut.favourites.add('uid-2', 'HL0503', 1_000);
+
+          assert.deepEqual(await sut.favourites.listOfUser('uid-1'), ['HL0004', 'HL0503']);
+          assert.deepEqual(await sut.favourites.listOfUser('uid-3'), []);
+          assert.equal(await sut.favourites.remove('uid-1', 'HL9999'), false);
+          assert.equal(await sut.favourites.remove('uid-1', 'HL0004'), true);
+          assert.equal(await sut.favourites.remove('uid-1', 'HL0004'), false);
+          assert.deepEqual(await sut.favourites.listOfUser('uid-1'), ['HL0503']);
+          assert.deepEqual(await sut.favourites.listOfUser('uid-2'), ['HL0503']);
+        }));
+
+      it("removes every favourite of one user, and no one else's", () =>
+        withStore(async (sut) => {
+          for (const code of ['HL0001', 'HL0002', 'HL0003']) await sut.favourites.add('uid-1', code, 1_000);
+          await sut.favourites.add('uid-2', 'HL0001', 1_000);
+
+          assert.equal(await sut.favourites.removeAllOfUser('uid-1'), 3);
+          assert.deepEqual(await sut.favourites.listOfUser('uid-1'), []);
+          assert.deepEqual(await sut.favourites.listOfUser('uid-2'), ['HL0001']);
+        }));
+    });
+
     it('gives a lease to one holder at a time, renews it for that holder, and frees it on release', () =>
       withStore(async (sut) => {
         assert.equal(await sut.leases.acquire('collector', 'instance-a', 60_000), true);

@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import { bearerMatches } from '../../metrics/metrics-listener.js';
 import { loginOutcome, type Metrics, UNMATCHED_ROUTE } from '../../metrics/metrics.js';
 import { metricsRouteSchema } from '../schemas/metrics.js';
+import { SESSION_PATH } from '../schemas/session.js';
 
 export interface MetricsPluginOptions {
   metrics: Metrics;
@@ -19,7 +20,8 @@ export const metricsPlugin = fp(
       const status = reply.statusCode;
       metrics.httpDuration.observe({ method: request.method, route, status: String(status) }, reply.elapsedTime / 1000);
       if (status === 429) metrics.throttleHits.inc({ route });
-      if (route === loginRoute && request.method === 'POST') metrics.logins.inc({ outcome: loginOutcome(status) });
+      if ((route === loginRoute || route === SESSION_PATH) && request.method === 'POST')
+        metrics.logins.inc({ outcome: loginOutcome(status) });
     });
 
     // No token, no endpoint: metrics are never public by accident.

@@ -234,7 +234,7 @@ const TalentBody = Type.Object({
   graduated: Type.Boolean(),
 });
 
-const CodeParams = Type.Object({
+export const CodeParams = Type.Object({
   code: Type.String({
     description: 'Talent code, either case (generated ones start with XX)',
     pattern: CODE_PATTERN,

@@ -5,6 +5,7 @@ import { AUTH_COLLECTIONS } from './mongo-auth.js';
 import { CHANGES_COLLECTION, USED_TICKETS_COLLECTION } from './mongo-changes.js';
 import { COUNTERS_COLLECTION } from './mongo-counters.js';
 import { CREDENTIALS_COLLECTION } from './mongo-credentials.js';
+import { FAVOURITES_COLLECTION } from './mongo-favourites.js';
 
 interface IndexPlan {
   collection: string;
@@ -39,6 +40,8 @@ export const INDEXES: readonly IndexPlan[] = [
   // API keys and feeds: found by the secret's hash on every use; listed per user.
   { collection: CREDENTIALS_COLLECTION, keys: { kind: 1, hash: 1 }, unique: true },
   { collection: CREDENTIALS_COLLECTION, keys: { user_id: 1, kind: 1, created_at: 1 }, unique: false },
+  // A user's favourite talents, listed in code order (the _id holds the pair, so it is unique by itself).
+  { collection: FAVOURITES_COLLECTION, keys: { user_id: 1, code: 1 }, unique: false },
 ];
 
 const SHOWN_VALUES = 10;

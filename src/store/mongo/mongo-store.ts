@@ -7,6 +7,7 @@ import type {
   ChangeLogStore,
   CounterStore,
   CredentialStore,
+  FavouriteStore,
   Health,
   ImportCounts,
   LeaseStore,
@@ -24,6 +25,7 @@ import { mongoChangeLog } from './mongo-changes.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
 import { CREDENTIALS_COLLECTION, mongoCredentialStore } from './mongo-credentials.js';
+import { FAVOURITES_COLLECTION, mongoFavouriteStore } from './mongo-favourites.js';
 import { LEASES_COLLECTION, mongoLeaseStore } from './mongo-leases.js';
 import { ensureIndexes } from './indexes.js';
 import { mongoStreamStore } from './mongo-streams.js';
@@ -41,6 +43,7 @@ export class MongoStore implements Store {
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
   readonly credentials: CredentialStore;
+  readonly favourites: FavouriteStore;
 
   constructor(
     private readonly client: MongoClient,
@@ -56,6 +59,7 @@ export class MongoStore implements Store {
     this.counters = mongoCounterStore(db.collection(COUNTERS_COLLECTION), timeoutMs);
     this.changes = mongoChangeLog(db, timeoutMs);
     this.credentials = mongoCredentialStore(db.collection(CREDENTIALS_COLLECTION), timeoutMs);
+    this.favourites = mongoFavouriteStore(db.collection(FAVOURITES_COLLECTION), timeoutMs);
   }
 
   async health(): Promise<Health> {

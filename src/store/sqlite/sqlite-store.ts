@@ -8,6 +8,7 @@ import {
   type ChangeLogStore,
   type CounterStore,
   type CredentialStore,
+  type FavouriteStore,
   type Health,
   type ImportCounts,
   type LeaseStore,
@@ -31,6 +32,7 @@ import { CHANGES_SQL, sqliteChangeLog } from './sqlite-changes.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 import { sqliteCredentialStore } from './sqlite-credentials.js';
+import { sqliteFavouriteStore } from './sqlite-favourites.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
@@ -91,6 +93,7 @@ interface Connection {
   readonly talents: TalentStore;
   readonly changes: ChangeLogStore;
   readonly credentials: CredentialStore;
+  readonly favourites: FavouriteStore;
   readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
 }
 
@@ -119,6 +122,7 @@ function setUp(db: Database.Database): Connection {
     talents: sqliteTalentStore(db),
     changes: sqliteChangeLog(db),
     credentials: sqliteCredentialStore(db),
+    favourites: sqliteFavouriteStore(db),
     importAll,
   };
 }
@@ -133,6 +137,7 @@ export class SqliteStore implements Store {
   readonly counters: CounterStore;
   readonly changes: ChangeLogStore;
   readonly credentials: CredentialStore;
+  readonly favourites: FavouriteStore;
   readonly info: SqliteStoreInfo;
   private readonly file: SqliteFile<Connection>;
   private readonly counterFile: ReturnType<typeof sqliteCounterStore>;
@@ -154,6 +159,7 @@ export class SqliteStore implements Store {
     this.talents = guardedMethods(this.file, (c) => c.talents);
     this.changes = guardedMethods(this.file, (c) => c.changes);
     this.credentials = guardedMethods(this.file, (c) => c.credentials);
+    this.favourites = guardedMethods(this.file, (c) => c.favourites);
     // Anonymous read counters live in a file of their own, so counting never empties the day cache.
     this.counterFile = sqliteCounterStore(countersPath(path));
     this.counters = this.counterFile;
