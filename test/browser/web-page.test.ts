@@ -144,6 +144,23 @@ describe('the schedule page in Chromium', { skip }, () => {
     assert.deepEqual(tab.blocked, [], 'nothing but the server and YouTube images was asked for');
   });
 
+  it('the checks themselves work: axe-core reports a planted image without text, and an inline script is refused', async () => {
+    await page.goto('/login');
+    await settled(page);
+    await page.evaluate(() => {
+      const img = document.createElement('img');
+      img.src = '/favicon.svg';
+      document.querySelector('main')?.append(img);
+      const script = document.createElement('script');
+      script.textContent = 'window.inlineRan = true';
+      document.body.append(script);
+    });
+    assert.match((await axeViolations(page)).join('\n'), /image-alt/);
+    await page.waitForFunction(() => ((window as unknown as { __csp?: string[] }).__csp ?? []).length > 0);
+    assert.match((await tab.cspViolations()).join('\n'), /script-src/);
+    assert.equal(await page.evaluate(() => (window as unknown as { inlineRan?: boolean }).inlineRan), undefined);
+  });
+
   it('/ is today in Japan, with links to the days before and after', async () => {
     await page.goto('/');
     await card(page, 'today000001').waitFor();
@@ -308,7 +325,10 @@ describe('the schedule page in Chromium', { skip }, () => {
 
   it('the talents page lists talents by group and links to each talent’s page with upcoming and recent streams', async () => {
     await page.goto('/talents');
-    await page.getByRole('heading', { level: 2, name: 'holoX' }).or(page.locator('h2', { hasText: 'holoX' })).waitFor();
+    await page
+      .getByRole('heading', { level: 2, name: 'holoX' })
+      .or(page.locator('h2', { hasText: 'holoX' }))
+      .waitFor();
     await page.getByRole('link', { name: /尾丸ポルカ/ }).click();
     await page.waitForURL((url) => url.pathname === '/talents/HL0503');
     await page.getByRole('heading', { level: 1, name: '尾丸ポルカ' }).waitFor();
@@ -329,7 +349,12 @@ describe('the schedule page in Chromium', { skip }, () => {
     await changeStream(sut.store, 'HL0503_20201209_230000', { extra: { live_status: 'live' } });
     await page.locator('article[data-video-id="vidPolka001"][data-status="live"]').waitFor();
     assert.equal(await card(page, 'vidPolka001').locator('.badge').textContent(), 'LIVE');
-    await addStream(sut.store, { code: 'HL0602', name: '鷹嶺ルイ', datetime: '20201209 235000', videoId: 'vidNewOne01' });
+    await addStream(sut.store, {
+      code: 'HL0602',
+      name: '鷹嶺ルイ',
+      datetime: '20201209 235000',
+      videoId: 'vidNewOne01',
+    });
     await card(page, 'vidNewOne01').waitFor();
     assert.equal(
       await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
@@ -347,7 +372,7 @@ describe('the schedule page in Chromium', { skip }, () => {
   it('the account page makes and revokes an API key, makes a calendar feed with a webcal:// link', async () => {
     await page.goto('/account');
     await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
-    const keys = page.locator('section', { has: page.getByRole('heading', { name: 'API keys' }) });
+    const keys = page.getByRole('region', { name: 'API keys' });
     await keys.getByLabel('Name').fill('my bot');
     await keys.getByRole('button', { name: 'Create key' }).click();
     const shown = keys.getByLabel(/Your new key/);
@@ -359,7 +384,7 @@ describe('the schedule page in Chromium', { skip }, () => {
     await keys.getByRole('button', { name: 'Revoke my bot' }).click();
     await keys.getByText('None yet.').waitFor();
 
-    const feeds = page.locator('section', { has: page.getByRole('heading', { name: 'Calendar feeds' }) });
+    const feeds = page.getByRole('region', { name: 'Calendar feeds' });
     await feeds.getByLabel('Name').fill('Polka');
     await feeds.getByLabel(/Talent codes/).fill('HL0503');
     await feeds.getByRole('button', { name: 'Create feed' }).click();
@@ -373,7 +398,7 @@ describe('the schedule page in Chromium', { skip }, () => {
   it('the admin page lists users and creates one', async () => {
     await page.goto('/admin/users');
     await page.locator('.row[data-username="fan01"]').waitFor();
-    const create = page.locator('section', { has: page.getByRole('heading', { name: 'Create user' }) });
+    const create = page.getByRole('region', { name: 'Create user' });
     await create.getByLabel('Username').fill('newfan');
     await create.getByLabel('Password').fill('a-long-password-123');
     await create.getByRole('button', { name: 'Create user' }).click();

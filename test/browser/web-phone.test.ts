@@ -31,7 +31,9 @@ function smallTargets(page: Page): Promise<string[]> {
     const controls = document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, [tabindex="0"]');
     for (const control of controls) {
       const target =
-        control instanceof HTMLInputElement && control.type === 'checkbox' ? (control.closest('label') ?? control) : control;
+        control instanceof HTMLInputElement && control.type === 'checkbox'
+          ? (control.closest('label') ?? control)
+          : control;
       const box = target.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue; // not shown
       if (box.bottom <= 0) continue; // the skip link, off screen until focused

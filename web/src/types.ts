@@ -1,7 +1,8 @@
 // The wire shapes the page reads, taken from the server's own TypeBox schemas (types only: nothing of the
 // server is bundled). A change to a schema is a type error here.
 import type { Static } from 'typebox';
-import type { TokenPairResponse } from '../../src/http/schemas/auth.js';
+import type { FavouritesBody } from '../../src/http/schemas/favourites.js';
+import type { SessionBody } from '../../src/http/schemas/session.js';
 import type { TicketBody } from '../../src/http/schemas/events.js';
 import type {
   ApiKeyBody,
@@ -32,9 +33,5 @@ export type Feed = Static<typeof FeedBody>;
 export type NewFeed = Static<(typeof createFeedSchema)['response'][201]>;
 export type Ticket = Static<typeof TicketBody>;
 export type Problem = Static<typeof ProblemBody>;
-/** The JSON API's token answer; the browser session's answer has the access token part of it and the user. */
-export type AccessToken = Pick<Static<typeof TokenPairResponse>, 'access_token' | 'expires_in'>;
-export type SessionAnswer = AccessToken & { user: { username: string; role: 'admin' | 'user' } };
-export interface Favourites {
-  talents: string[];
-}
+export type SessionAnswer = Static<typeof SessionBody>;
+export type Favourites = Static<typeof FavouritesBody>;

@@ -161,7 +161,8 @@ export function DayPage({ day: asked, search }: { day: string | null; search: UR
   const auth = useValue(sessionState);
   const live = useValue(liveStatus);
   const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const key = `${day}${searchOf(filters)}|${auth.status}|${filters.fav ? [...(favs ?? [])].join() : ''}`;
+  const favKey = favs === null ? 'none' : [...favs].sort().join();
+  const key = `${day}${searchOf(filters)}|${auth.status}|${filters.fav ? favKey : ''}`;
   const generation = useRef(0);
   const refetch = useRef<() => void>(() => {});
 
