@@ -17,7 +17,6 @@ import {
   type PageContext,
   type SeedStream,
   seed,
-  signIn,
   startWebServer,
 } from './harness.js';
 

@@ -100,7 +100,6 @@ export function StreamCard({ stream, withDate = false }: { stream: Stream; withD
               <Initial name={name} />
             );
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: collaborators have no id; the order is the card's
               <li key={i}>
                 {c.code ? (
                   <a class="collab" href={`/talents/${encodeURIComponent(c.code)}`}>
@@ -111,7 +110,7 @@ export function StreamCard({ stream, withDate = false }: { stream: Stream; withD
                   </a>
                 ) : (
                   // Focusable, so the name shows on focus as on hover.
-                  // biome-ignore lint/a11y/noNoninteractiveTabindex: a tooltip on focus needs focus
+                  // biome-ignore lint/a11y/noNoninteractiveTabindex: the name's tooltip shows on focus
                   <span class="collab" tabIndex={0}>
                     {face}
                     <span class="tip" role="tooltip">

@@ -198,7 +198,7 @@ export function DayPage({ day: asked, search }: { day: string | null; search: UR
     return () => {
       active = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: `key` holds the day, the filters and the session
+    // `key` holds the day, the filters and the session.
   }, [key]);
 
   // Follow the changes while the day is shown: one that touches this day (or a stream on it) fetches it again.
@@ -219,7 +219,7 @@ export function DayPage({ day: asked, search }: { day: string | null; search: UR
         change.type === 'reset';
       if (touches) refetch.current();
     });
-    // biome-ignore lint/correctness/useExhaustiveDependencies: reopened per day and session only
+    // Reopened per day and session only.
   }, [day, auth.status, load.state === 'error']);
 
   useEffect(() => {
