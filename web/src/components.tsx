@@ -71,14 +71,6 @@ export function StreamCard({ stream, withDate = false }: { stream: Stream; withD
           </time>
         ) : null}
         {statusBadge(stream)}
-        <a class="card-talent" href={`/talents/${encodeURIComponent(stream.talent.code)}`}>
-          {talent?.avatar ? (
-            <img class="avatar" src={talent.avatar} alt="" width={32} height={32} loading="lazy" decoding="async" />
-          ) : (
-            <Initial name={stream.talent.name} />
-          )}
-          <span class="card-name">{stream.talent.name}</span>
-        </a>
         <Star code={stream.talent.code} name={stream.talent.name} />
       </div>
       <a class="card-watch" href={stream.url} target="_blank" rel="noopener noreferrer">
@@ -90,39 +82,49 @@ export function StreamCard({ stream, withDate = false }: { stream: Stream; withD
           {title}
         </span>
       </a>
-      {stream.collaborators.length > 0 ? (
-        <ul class="collabs" aria-label={t('collaborators')}>
-          {stream.collaborators.map((c, i) => {
-            const name = c.name ?? t('unknownCollaborator');
-            const face = c.avatar ? (
-              <img class="avatar" src={c.avatar} alt={name} width={36} height={36} loading="lazy" decoding="async" />
-            ) : (
-              <Initial name={name} />
-            );
-            return (
-              <li key={i}>
-                {c.code ? (
-                  <a class="collab" href={`/talents/${encodeURIComponent(c.code)}`}>
-                    {face}
-                    <span class="tip" role="tooltip">
-                      {name}
+      <div class="card-foot">
+        <a class="card-talent" href={`/talents/${encodeURIComponent(stream.talent.code)}`}>
+          {talent?.avatar ? (
+            <img class="avatar" src={talent.avatar} alt="" width={32} height={32} loading="lazy" decoding="async" />
+          ) : (
+            <Initial name={stream.talent.name} />
+          )}
+          <span class="card-name">{stream.talent.name}</span>
+        </a>
+        {stream.collaborators.length > 0 ? (
+          <ul class="collabs" aria-label={t('collaborators')}>
+            {stream.collaborators.map((c, i) => {
+              const name = c.name ?? t('unknownCollaborator');
+              const face = c.avatar ? (
+                <img class="avatar" src={c.avatar} alt={name} width={36} height={36} loading="lazy" decoding="async" />
+              ) : (
+                <Initial name={name} />
+              );
+              return (
+                <li key={i}>
+                  {c.code ? (
+                    <a class="collab" href={`/talents/${encodeURIComponent(c.code)}`}>
+                      {face}
+                      <span class="tip" role="tooltip">
+                        {name}
+                      </span>
+                    </a>
+                  ) : (
+                    // Focusable, so the name shows on focus as on hover.
+                    // biome-ignore lint/a11y/noNoninteractiveTabindex: the name's tooltip shows on focus
+                    <span class="collab" tabIndex={0}>
+                      {face}
+                      <span class="tip" role="tooltip">
+                        {name}
+                      </span>
                     </span>
-                  </a>
-                ) : (
-                  // Focusable, so the name shows on focus as on hover.
-                  // biome-ignore lint/a11y/noNoninteractiveTabindex: the name's tooltip shows on focus
-                  <span class="collab" tabIndex={0}>
-                    {face}
-                    <span class="tip" role="tooltip">
-                      {name}
-                    </span>
-                  </span>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      ) : null}
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        ) : null}
+      </div>
     </article>
   );
 }

@@ -19,9 +19,16 @@ export class Value<T> {
 }
 
 export function useValue<T>(value: Value<T>): T {
+  const seen = value.get();
   const [, setState] = useState(0);
-  useEffect(() => value.subscribe(() => setState((n) => n + 1)), [value]);
-  return value.get();
+  useEffect(() => {
+    const unsubscribe = value.subscribe(() => setState((n) => n + 1));
+    // Effects run after the render: a change in between would otherwise be missed.
+    if (!Object.is(value.get(), seen)) setState((n) => n + 1);
+    return unsubscribe;
+    // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the value of the render that subscribed
+  }, [value]);
+  return seen;
 }
 
 /** A setting kept in localStorage (a browser that refuses storage keeps it for the page's life). */

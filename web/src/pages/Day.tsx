@@ -88,69 +88,74 @@ function FilterBar({ filters, day }: { filters: Filters; day: string }) {
     navigate(`${location.pathname}${searchOf({ ...filters, ...next })}`, { replace });
   const talents = (known?.talents ?? []).filter((x) => !filters.group || x.group === filters.group);
   const any = filters.group || filters.talent || filters.live || filters.q || filters.fav;
+  // Open on wide screens and whenever a filter is on; a phone shows the cards first.
+  const [open, setOpen] = useState(() => Boolean(any) || matchMedia('(min-width: 601px)').matches);
   return (
-    <form
-      class="filters"
-      aria-label={t('filters')}
-      onSubmit={(event) => {
-        event.preventDefault();
-        go({ q: text.trim() });
-      }}
-    >
-      <label>
-        <span>{t('group')}</span>
-        <select value={filters.group} onChange={(e) => go({ group: e.currentTarget.value, talent: '' })}>
-          <option value="">{t('anyGroup')}</option>
-          {(known?.groups ?? [])
-            .filter((g) => g.talents > 0 || g.id === filters.group)
-            .map((g) => (
-              <option key={g.id} value={g.id}>
-                {g.name}
+    <details class="filters-box" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('filters')}</summary>
+      <form
+        class="filters"
+        aria-label={t('filters')}
+        onSubmit={(event) => {
+          event.preventDefault();
+          go({ q: text.trim() });
+        }}
+      >
+        <label>
+          <span>{t('group')}</span>
+          <select value={filters.group} onChange={(e) => go({ group: e.currentTarget.value, talent: '' })}>
+            <option value="">{t('anyGroup')}</option>
+            {(known?.groups ?? [])
+              .filter((g) => g.talents > 0 || g.id === filters.group)
+              .map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        <label>
+          <span>{t('talent')}</span>
+          <select value={filters.talent} onChange={(e) => go({ talent: e.currentTarget.value })}>
+            <option value="">{t('anyTalent')}</option>
+            {talents.map((x) => (
+              <option key={x.code} value={x.code.toUpperCase()}>
+                {x.name}
               </option>
             ))}
-        </select>
-      </label>
-      <label>
-        <span>{t('talent')}</span>
-        <select value={filters.talent} onChange={(e) => go({ talent: e.currentTarget.value })}>
-          <option value="">{t('anyTalent')}</option>
-          {talents.map((x) => (
-            <option key={x.code} value={x.code.toUpperCase()}>
-              {x.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label class="search">
-        <span>{t('search')}</span>
-        <input
-          type="search"
-          name="q"
-          maxLength={100}
-          value={text}
-          placeholder={t('searchPlaceholder')}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-      </label>
-      <button type="submit" class="button">
-        {t('search')}
-      </button>
-      <label class="check">
-        <input type="checkbox" checked={filters.live} onChange={(e) => go({ live: e.currentTarget.checked })} />
-        <span>{t('liveNow')}</span>
-      </label>
-      {favs ? (
-        <label class="check">
-          <input type="checkbox" checked={filters.fav} onChange={(e) => go({ fav: e.currentTarget.checked })} />
-          <span>{t('favouritesOnly')}</span>
+          </select>
         </label>
-      ) : null}
-      {any ? (
-        <a class="button button-quiet" href={day === japanToday() ? location.pathname : `/schedule/${day}`}>
-          {t('clearFilters')}
-        </a>
-      ) : null}
-    </form>
+        <label class="search">
+          <span>{t('search')}</span>
+          <input
+            type="search"
+            name="q"
+            maxLength={100}
+            value={text}
+            placeholder={t('searchPlaceholder')}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" class="button">
+          {t('search')}
+        </button>
+        <label class="check">
+          <input type="checkbox" checked={filters.live} onChange={(e) => go({ live: e.currentTarget.checked })} />
+          <span>{t('liveNow')}</span>
+        </label>
+        {favs ? (
+          <label class="check">
+            <input type="checkbox" checked={filters.fav} onChange={(e) => go({ fav: e.currentTarget.checked })} />
+            <span>{t('favouritesOnly')}</span>
+          </label>
+        ) : null}
+        {any ? (
+          <a class="button button-quiet" href={day === japanToday() ? location.pathname : `/schedule/${day}`}>
+            {t('clearFilters')}
+          </a>
+        ) : null}
+      </form>
+    </details>
   );
 }
 
