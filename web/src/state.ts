@@ -26,7 +26,6 @@ export function useValue<T>(value: Value<T>): T {
     // Effects run after the render: a change in between would otherwise be missed.
     if (!Object.is(value.get(), seen)) setState((n) => n + 1);
     return unsubscribe;
-    // biome-ignore lint/correctness/useExhaustiveDependencies: `seen` is the value of the render that subscribed
   }, [value]);
   return seen;
 }
