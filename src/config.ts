@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
+import { authPathsProblem } from './http/path-rule.js';
 
 export type StoreKind = 'sqlite' | 'mongodb';
 export const SUPPORTED_ALGORITHMS = ['HS256', 'HS384', 'HS512', 'EdDSA', 'ES256'] as const;
@@ -27,6 +28,8 @@ export interface Config {
     address: { host: string; port: number } | undefined;
   };
   dataDir: string;
+  /** The built web page (index.html, assets/); undefined: dist/web in the package. */
+  webRoot: string | undefined;
   store: StoreKind;
   sqlitePath: string;
   /** How long a write waits while another process holds the SQLite file's lock, before it is answered 503. */
@@ -348,6 +351,8 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
   if (!/^\/[A-Za-z0-9._~\-/]*$/.test(authUrlRule)) {
     throw new ConfigError('JWT_AUTH_URL_RULE', `expected a path like /auth, got "${authUrlRule}"`);
   }
+  const shadowsPage = authPathsProblem(authUrlRule);
+  if (shadowsPage !== null) throw new ConfigError('JWT_AUTH_URL_RULE', shadowsPage);
 
   const mongo = mongoSettings(env, store);
 
@@ -359,6 +364,7 @@ export function loadConfig(env: Env = withDotEnv(process.env)): Config {
     logFormat: oneOf(env, 'HOLODULE_LOG_FORMAT', ['auto', 'pretty', 'json'], 'auto'),
     metrics: metricsSettings(env),
     dataDir,
+    webRoot: text(env, 'HOLODULE_WEB_ROOT') === undefined ? undefined : resolve(text(env, 'HOLODULE_WEB_ROOT')!),
     store,
     sqlitePath: resolve(dataDir, text(env, 'HOLODULE_SQLITE_PATH') ?? 'holodule.sqlite'),
     sqliteBusyTimeoutMs: integer(env, 'HOLODULE_SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000),

@@ -9,6 +9,8 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
 } from 'fastify';
 import type { PasswordHasher } from '../auth/passwords.js';
@@ -22,6 +24,7 @@ import { CursorCodec } from '../domain/stream-cursor.js';
 import { TalentCatalog } from '../domain/talent-catalog.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
+import { notFound } from '../errors.js';
 import { handleError } from './error-handler.js';
 import { loggableUrl } from './logger.js';
 import { corsPlugin } from './plugins/cors.js';
@@ -29,6 +32,8 @@ import { httpCachePlugin } from './plugins/http-cache.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
 import { requireUserPlugin } from './plugins/require-user.js';
+import { defaultWebRoot, registerWebPage } from './plugins/web-page.js';
+import { apiRouteProblem } from './path-rule.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
 import { feedRoutes } from './routes/feeds.js';
@@ -61,6 +66,8 @@ declare module 'fastify' {
     keyring: Keyring;
     /** What the v2 routes read through: the store, the talent directory, the cursor codec. */
     schedule: ScheduleDeps;
+    /** Every API route (method and pattern) registered: all of them keep to src/http/path-rule.ts. */
+    apiRoutes: ReadonlyArray<{ method: string; url: string }>;
     /** Username-and-password logins (POST /auth and POST /api/v2/session), with their one throttle. */
     logins: Logins;
   }
@@ -161,7 +168,25 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addSchema(PlainErrorBody);
   app.addSchema(ProblemBody);
   acceptOnlyUtf8Json(app);
-  const unrouted = answerUnrouted(trackRouteMethods(app), handleError);
+  const unroutedApi = answerUnrouted(trackRouteMethods(app), handleError);
+  const answerNotFound = (request: FastifyRequest, reply: FastifyReply) => handleError(notFound(), request, reply);
+  const webPage = await registerWebPage(app, config.webRoot ?? defaultWebRoot());
+  // The path rule (path-rule.ts), for every route registered from here on (the page's are registered above):
+  // an API route that could shadow a web page stops the start, with its name.
+  const apiRoutes: Array<{ method: string; url: string }> = [];
+  app.decorate('apiRoutes', apiRoutes);
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    // A catch-all (a CORS preflight's `OPTIONS *`) is no path of its own.
+    if (url === '*' || url === '/*') return;
+    const problem = apiRouteProblem(url, config.jwt.authUrlRule);
+    if (problem !== null) throw new Error(problem);
+    for (const method of [route.method].flat()) apiRoutes.push({ method: String(method), url });
+  });
+  // A browser's unknown page is the HTML 404 page; everything else keeps the contract's JSON 404 (or 405).
+  const unrouted = (request: FastifyRequest, reply: FastifyReply): void => {
+    if (!webPage.answerNotFound(request, reply, answerNotFound)) unroutedApi(request, reply);
+  };
   // A request without a route can still fail before the not-found handler (a QUERY without a body type):
   // whatever failed, the answer is the path's 404 or 405.
   app.setErrorHandler((err: FastifyError, request, reply) =>

@@ -8,10 +8,12 @@ import { connect as http2Connect } from 'node:http2';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { loadConfig } from '../../src/config.js';
 import { exitOf } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
+import { PAGE_CSP } from '../../src/http/plugins/web-page.js';
+import { FAKE_ASSET, FAKE_INDEX, FAKE_SCRIPT, makeFakeWebBuild } from '../support/fake-web-build.js';
 import { makeStream } from '../support/streams.js';
 import { makeTempDir } from '../support/temp-dir.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -41,6 +43,8 @@ interface Answer {
 
 describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, () => {
   const work = makeTempDir('holodule-nginx-');
+  // The web page's build stands in for `vite build`: these tests check the proxy, not the page.
+  const web = makeFakeWebBuild();
   let first: TestServer;
   let second: TestServer;
   let nginx: ReturnType<typeof spawn>;
@@ -110,6 +114,7 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
       HOLODULE_TRUST_PROXY: PROXY_ADDRESS,
       HOLODULE_LOGIN_ADDRESS_FAILURES: '1000',
       HOLODULE_EVENTS_POLL_MS: '50',
+      HOLODULE_WEB_ROOT: web.root,
     };
     first = await startTestServer(env, { dataDir });
     second = await startTestServer(env, { dataDir });
@@ -179,6 +184,7 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
     await first?.close();
     await second?.close();
     work.remove();
+    web.remove();
   });
 
   test('logs in and reads a day over HTTPS, with HSTS', async () => {
@@ -191,6 +197,34 @@ describe('behind nginx with TLS (deploy/nginx/holodule.conf)', { skip: SKIP }, (
     const day = await https('GET', '/holodules/20201209', { headers: { authorization: `JWT ${token}` } });
     assert.equal(day.status, 200, day.body.toString());
     assert.equal((json(day).holodules as unknown[]).length, 2);
+  });
+
+  test('serves the web page over HTTPS with its CSP, and a hashed asset immutable and precompressed', async () => {
+    const page = await https('GET', '/', { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
+    assert.equal(page.headers['content-security-policy'], PAGE_CSP);
+    assert.match(String(page.headers['strict-transport-security']), /max-age=63072000/);
+    assert.equal(page.body.toString(), FAKE_INDEX);
+
+    const asset = await https('GET', FAKE_ASSET, { headers: { 'accept-encoding': 'br' } });
+    assert.equal(asset.status, 200);
+    assert.equal(asset.headers['cache-control'], 'public, max-age=31536000, immutable');
+    assert.equal(asset.headers['content-encoding'], 'br');
+    assert.equal(brotliDecompressSync(asset.body).toString(), FAKE_SCRIPT);
+    const gzipped = await https('GET', FAKE_ASSET, { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(gzipped.headers['content-encoding'], 'gzip');
+    assert.equal(gunzipSync(gzipped.body).toString(), FAKE_SCRIPT);
+  });
+
+  test("the web page's session cookies are Secure over HTTPS through the proxy", async () => {
+    const signIn = await https('POST', '/api/v2/session', {
+      body: JSON.stringify({ username: 'alice', password: 'alice-password' }),
+    });
+    assert.equal(signIn.status, 200, signIn.body.toString());
+    const cookies = signIn.headers['set-cookie'] ?? [];
+    assert.equal(cookies.length, 2);
+    for (const cookie of cookies) assert.match(cookie, /; Secure/i);
   });
 
   test('/healthz passes through the proxy', async () => {

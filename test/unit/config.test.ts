@@ -50,12 +50,12 @@ describe('config', () => {
       JWT_LEEWAY: '10',
       JWT_EXPIRATION_DELTA: '600',
       JWT_NOT_BEFORE_DELTA: '2',
-      JWT_AUTH_URL_RULE: '/login',
+      JWT_AUTH_URL_RULE: '/signin',
       PORT: '8080',
     });
     assert.equal(sut.jwt.algorithm, 'HS512');
     assert.deepEqual([sut.jwt.leewaySeconds, sut.jwt.expirationSeconds, sut.jwt.notBeforeSeconds], [10, 600, 2]);
-    assert.equal(sut.jwt.authUrlRule, '/login');
+    assert.equal(sut.jwt.authUrlRule, '/signin');
     assert.equal(sut.port, 8080);
   });
 

@@ -14,6 +14,7 @@ const problem = (description: string) => ({
 });
 const unavailable = { 503: problem('The store is unavailable') };
 const cookieRefusals = {
+  400: problem('The X-CSRF-Token header is over 128 characters'),
   401: problem('No session cookie, or its refresh token is invalid, expired, revoked or reused (then the login ends)'),
   403: problem('The X-CSRF-Token header is missing or is not the holodule_csrf cookie of this login'),
   ...unavailable,
