@@ -362,6 +362,23 @@ describe('the schedule page in Chromium', { skip }, () => {
     );
   });
 
+  it('a lost connection reconnects and catches up on what changed meanwhile', async () => {
+    await page.goto('/schedule/2020-12-09');
+    await card(page, 'vidPekora01').waitFor();
+    await page.getByText('Updates live').waitFor();
+    // Offline, so the page cannot come back at once; then the server drops the open event stream.
+    await tab.context.setOffline(true);
+    try {
+      sut.server.app.server.closeAllConnections();
+      await page.getByText('Reconnecting…').waitFor();
+      await changeStream(sut.store, 'HL0301_20201209_200000', { extra: { live_status: 'none' } });
+    } finally {
+      await tab.context.setOffline(false);
+    }
+    await page.locator('article[data-video-id="vidPekora01"][data-status="ended"]').waitFor();
+    await page.getByText('Updates live').waitFor();
+  });
+
   it('a 70-stream day renders every card', async () => {
     await page.goto('/schedule/2020-12-10');
     await page.waitForFunction(() => document.querySelectorAll('article[data-video-id]').length === 70);
