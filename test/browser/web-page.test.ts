@@ -22,6 +22,7 @@ import {
 
 const skip = browserSkip();
 const PASSWORD = 'password-for-tests-01';
+const NEW_PASSWORD = 'a-new-password-for-tests-02';
 
 const DAY: SeedStream[] = [
   {
@@ -409,6 +410,17 @@ describe('the schedule page in Chromium', { skip }, () => {
     assert.match(await link.inputValue(), /^webcal:\/\/127\.0\.0\.1:\d+\/feeds\/hdf_/);
     assert.match((await feeds.getByRole('link', { name: 'Subscribe' }).getAttribute('href')) ?? '', /^webcal:/);
     await feeds.locator('.row', { hasText: 'Polka' }).waitFor();
+
+    // A new password ends every earlier token; the page signs in again with it and stays signed in.
+    const password = page.getByRole('region', { name: 'Change password' });
+    await password.getByLabel('Current password').fill(PASSWORD);
+    await password.getByLabel('New password').fill(NEW_PASSWORD);
+    await password.getByRole('button', { name: 'Save' }).click();
+    await password.getByText('Password changed.').waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Your account' }).waitFor();
+    await page.getByText('Signed in as boss').waitFor();
+    assert.equal(await sut.loginPair('boss', NEW_PASSWORD).then(() => 'ok'), 'ok');
   });
 
   it('the admin page lists users and creates one', async () => {

@@ -13,7 +13,7 @@ import type { ApiKey, Feed, NewApiKey, NewFeed } from '../types';
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function PasswordForm() {
+function PasswordForm({ username }: { username: string }) {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -26,10 +26,10 @@ function PasswordForm() {
           event.preventDefault();
           try {
             await sendJson('/me/password', 'PUT', { current_password: current, new_password: next });
+            // The change ends every token issued before it, this page's too: sign in again with the new one.
+            await session.signIn(username, next);
             setCurrent('');
             setNext('');
-            // The change ends the other tokens: this page's own session is renewed through its cookie.
-            await session.refresh();
             setResult({ ok: true, text: t('passwordChanged') });
           } catch (error) {
             setResult({ ok: false, text: errorText(error) });
@@ -283,7 +283,7 @@ export function AccountPage() {
           >
             {t('signOut')}
           </button>
-          <PasswordForm />
+          <PasswordForm username={auth.user.username} />
           <ApiKeys />
           <Feeds />
         </>
