@@ -234,6 +234,24 @@ describe('the path rule', () => {
   });
 });
 
+describe('the web page with CORS on', () => {
+  it("keeps CORS's Vary: Origin beside the page's Vary: Accept-Encoding", async (t) => {
+    const build = makeFakeWebBuild();
+    const sut = await startTestServer({ HOLODULE_WEB_ROOT: build.root, HOLODULE_CORS_ORIGINS: 'https://app.example' });
+    t.after(async () => {
+      await sut.close();
+      build.remove();
+    });
+
+    const res = await raw(`${sut.url}/`, { origin: 'https://app.example' });
+
+    assert.equal(res.status, 200);
+    const vary = String(res.headers.vary).toLowerCase();
+    assert.match(vary, /origin/);
+    assert.match(vary, /accept-encoding/);
+  });
+});
+
 describe('the web page before it is built', () => {
   it('answers page paths 503 with a plain HTML page saying so, and unknown paths still 404', async (t) => {
     const empty = makeTempDir('holodule-no-web-');

@@ -21,6 +21,20 @@ describe('metrics', () => {
     assert.equal(res.status, 404);
   });
 
+  test("counts the web page's sign-ins (POST /api/v2/session) as logins too", async (t) => {
+    const sut = await startTestServer({ HOLODULE_METRICS_TOKEN: TOKEN });
+    t.after(() => sut.close());
+    await sut.addUser('carol', 'correct horse battery');
+    for (const password of ['correct horse battery', 'wrong password!']) {
+      await call(`${sut.url}/api/v2/session`, 'POST', { body: { username: 'carol', password } });
+    }
+
+    const text = await (await scrape(sut.url)).text();
+
+    assert.match(text, /holodule_logins_total\{outcome="success"\} 1/);
+    assert.match(text, /holodule_logins_total\{outcome="failure"\} 1/);
+  });
+
   describe('with a token', () => {
     let sut: TestServer;
     before(async () => {
