@@ -125,6 +125,21 @@ describe('the schedule page in Chromium', { skip }, () => {
     );
   });
 
+  it('two tabs loading at once take turns with the refresh cookie, so neither ends the login', async () => {
+    const second = await tab.context.newPage();
+    try {
+      for (let round = 0; round < 3; round++) {
+        await Promise.all([page.goto('/schedule/2020-12-09'), second.goto('/schedule/2020-12-09')]);
+        await Promise.all([card(page, 'vidPolka001').waitFor(), card(second, 'vidPolka001').waitFor()]);
+      }
+      await page.reload();
+      await card(page, 'vidPolka001').waitFor();
+      await page.getByRole('link', { name: 'Account' }).waitFor();
+    } finally {
+      await second.close();
+    }
+  });
+
   it('every page has no serious or critical axe-core violation and no Content-Security-Policy violation', async () => {
     for (const path of [
       '/',

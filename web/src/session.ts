@@ -55,7 +55,7 @@ function signedOut(): void {
 
 /** A new access token through the refresh cookie; false (and signed out) when there is no session. */
 function refresh(): Promise<boolean> {
-  refreshing ??= (async () => {
+  refreshing ??= oneTabAtATime(async () => {
     try {
       const csrf = csrfToken();
       if (!csrf) {
@@ -81,8 +81,18 @@ function refresh(): Promise<boolean> {
     } finally {
       refreshing = null;
     }
-  })();
+  });
   return refreshing;
+}
+
+/**
+ * Every tab shares the refresh cookie, and presenting one already rotated ends the login (reuse detection), so two
+ * tabs refreshing at once must take turns: the second then sends the cookie the first was given. Web Locks exist in
+ * secure contexts (HTTPS, localhost); elsewhere a tab only serialises its own refreshes.
+ */
+function oneTabAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const locks = (navigator as Navigator & { locks?: LockManager }).locks;
+  return locks ? locks.request('holodule-session-refresh', work) : work();
 }
 
 export class SignInError extends Error {
