@@ -11,6 +11,10 @@ if [[ "${1:-}" == "--fast" ]]; then
   shift
 fi
 npx tsc -p tsconfig.json
+# The full run tests the page as built from web/ now (test/browser reads dist/web).
+if [[ $tier == full ]]; then
+  node scripts/build-web.mjs
+fi
 if [[ $tier == fast ]]; then
   mapfile -t files < <(
     find dist/test/unit dist/test/collector dist/test/store -name '*.test.js' | grep -v -e mongo -e migrate

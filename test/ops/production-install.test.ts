@@ -40,7 +40,7 @@ const isCheckout = (() => {
 })();
 const skip = process.env.HOLODULE_SKIP_PRODUCTION_INSTALL_TEST ?? (isCheckout ? undefined : 'not a git checkout');
 
-test('a fresh checkout builds, drops its dev dependencies, and serves /healthz with production dependencies only', {
+test('a fresh checkout builds (server and web page), drops its dev dependencies, and serves /healthz and the page with production dependencies only', {
   skip: skip ? `skipped: ${skip}` : false,
 }, async (t) => {
   const work = makeTempDir('holodule-prod-');
@@ -54,6 +54,8 @@ test('a fresh checkout builds, drops its dev dependencies, and serves /healthz w
   npm(['prune', '--omit=dev'], app);
 
   assert.ok(existsSync(join(app, 'dist/src/cli/main.js')), 'the CLI is built');
+  assert.ok(existsSync(join(app, 'dist/web/index.html')), 'the web page is built');
+  assert.equal(existsSync(join(app, 'node_modules/vite')), false, 'Vite is pruned');
   assert.equal(existsSync(join(app, 'dist/test')), false, 'tests are not in the build');
   assert.equal(existsSync(join(app, 'dist/bench')), false, 'benchmarks are not in the build');
   assert.equal(existsSync(join(app, 'node_modules/typescript')), false, 'TypeScript is pruned');
@@ -84,6 +86,15 @@ test('a fresh checkout builds, drops its dev dependencies, and serves /healthz w
   const res = await fetch(`${url}/healthz`);
   assert.equal(res.status, 200);
   assert.equal(((await res.json()) as { status: string }).status, 'ok');
+  // The page, built before the prune, is served with production dependencies only.
+  const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('content-type'), 'text/html; charset=utf-8');
+  const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"/.exec(await page.text());
+  assert.ok(script, 'index.html loads the hashed script');
+  const asset = await fetch(`${url}${script[1]}`, { headers: { 'accept-encoding': 'br' } });
+  assert.equal(asset.status, 200);
+  await asset.arrayBuffer();
   child.kill('SIGTERM');
   assert.equal(await exitOf(child), 0);
 });
