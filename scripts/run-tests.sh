@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds, then runs the compiled test files (node 20's --test has no globs). Extra args go to node --test.
 # `--fast` runs the fast tier only: no MongoDB server, no child processes, no listening server (unit, collector,
-# SQLite store, and the HTTP files that reach the app by app.inject, i.e. never call startTestServer); the full run
-# is everything, real sockets, FerretDB and whole-process tests included.
+# SQLite store, and the HTTP files that reach the app by app.inject, i.e. never call startTestServer, in one
+# process); the full run is everything, each file in its own process, real sockets, FerretDB and whole-process
+# tests included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tier=full
@@ -16,10 +17,12 @@ if [[ $tier == full ]]; then
   node scripts/build-web.mjs
 fi
 if [[ $tier == fast ]]; then
+  # The HTTP files that need no socket run together in one process (test/support/inject-tier.ts picks them),
+  # started first: it is the longest.
   mapfile -t files < <(
-    find dist/test/unit dist/test/collector dist/test/store -name '*.test.js' | grep -v -e mongo -e migrate
-    grep -L -e 'startTestServer(' -e mongo-server dist/test/http/*.test.js
-  ) && mapfile -t files < <(printf '%s\n' "${files[@]}" | sort)
+    echo dist/test/support/inject-tier.js
+    find dist/test/unit dist/test/collector dist/test/store -name '*.test.js' | grep -v -e mongo -e migrate | sort
+  )
 else
   mapfile -t files < <(find dist/test -name '*.test.js' | sort)
 fi

@@ -11,7 +11,7 @@ import pino from 'pino';
 import { chromium } from 'playwright-core';
 import { createPasswordHasher } from '../dist/src/auth/passwords.js';
 import { loadConfig } from '../dist/src/config.js';
-import { startServer } from '../dist/src/http/server.js';
+import { startServer } from '../dist/src/bootstrap/server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs', 'screenshots');
