@@ -141,7 +141,7 @@ export function formatStartup(r: StartupResult): string {
   ].join('\n');
 }
 
-/** `node dist/bench/startup.js [runs]`: this row alone, without building the benchmark's data. */
+/** `node build/bench/startup.js [runs]`: this row alone, without building the benchmark's data. */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const runs = Number(process.argv[2] ?? 5);
   const result = await runStartupRow(runs, (line) => process.stderr.write(`${line}\n`));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds, then runs the compiled test files (node 20's --test has no globs). Extra args go to node --test.
+# Compiles src, test and bench into build/ (dist/ is the package's: src and the web page only), then runs the
+# compiled test files (node 20's --test has no globs). Extra args go to node --test.
 # `--fast` runs the fast tier only: no MongoDB server, no child processes, no listening server (unit, collector,
 # SQLite store, and the HTTP files that reach the app by app.inject, i.e. never call startTestServer, in one
 # process); the full run is everything, each file in its own process, real sockets, FerretDB and whole-process
@@ -20,10 +21,10 @@ if [[ $tier == fast ]]; then
   # The HTTP files that need no socket run together in one process (test/support/inject-tier.ts picks them),
   # started first: it is the longest.
   mapfile -t files < <(
-    echo dist/test/support/inject-tier.js
-    find dist/test/unit dist/test/collector dist/test/store -name '*.test.js' | grep -v -e mongo -e migrate | sort
+    echo build/test/support/inject-tier.js
+    find build/test/unit build/test/collector build/test/store -name '*.test.js' | grep -v -e mongo -e migrate | sort
   )
 else
-  mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+  mapfile -t files < <(find build/test -name '*.test.js' | sort)
 fi
 exec node --test --test-concurrency="${HOLODULE_TEST_CONCURRENCY:-2}" "$@" "${files[@]}"

@@ -10,7 +10,7 @@ import { testMongo, type TestMongo } from '../support/mongo-server.js';
 import { makeStream } from '../support/streams.js';
 import { makeTempDir } from '../support/temp-dir.js';
 
-// Compiled tests run from dist/test/cli; the fixtures stay in the source tree.
+// Compiled tests run from build/test/cli; the fixtures stay in the source tree.
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/mongoexport/${name}`, import.meta.url));
 
 const mongo = await testMongo();

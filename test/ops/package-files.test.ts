@@ -16,7 +16,7 @@ describe('the npm package', () => {
     const paths = pack!.files.map((f) => f.path);
     assert.ok(paths.includes('dist/src/cli/main.js'), 'the CLI is in the package');
     assert.ok(paths.includes('LICENSE') && paths.includes('package.json'));
-    const stray = paths.filter((p) => /^(dist\/(test|bench)|src|test|bench|scripts)\//.test(p));
+    const stray = paths.filter((p) => /^(dist\/(test|bench)|build|src|test|bench|scripts)\//.test(p));
     assert.deepEqual(stray, []);
   });
 });
