@@ -5,7 +5,7 @@ import { uidOfDocumentId } from '../../src/store/mongo/documents.js';
 import { MongoDataError } from '../../src/store/mongo/indexes.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { dayQuery, streamQuery } from '../../src/store/mongo/mongo-streams.js';
-import type { StreamQuery } from '../../src/store/types.js';
+import type { Store, StreamQuery } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 import { mongoSettings, testMongo, type TestMongo } from '../support/mongo-server.js';
 import { describeStoreContract } from './store-contract.js';
@@ -16,9 +16,16 @@ if (mongo) {
   describeStoreContract('mongodb', async () => {
     const database = mongo.freshDatabaseName();
     const sut = await openMongoStore(mongoSettings(mongo.url, database));
+    const others: Store[] = [];
     return {
       sut,
+      another: async () => {
+        const other = await openMongoStore(mongoSettings(mongo.url, database));
+        others.push(other);
+        return other;
+      },
       cleanup: async () => {
+        for (const other of others) await other.close();
         await sut.close();
         await mongo.dropDatabase(database);
       },

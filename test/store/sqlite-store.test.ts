@@ -10,10 +10,18 @@ import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('sqlite', async () => {
   const dir = makeTempDir();
-  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  const path = join(dir.path, 'holodule.sqlite');
+  const sut = new SqliteStore(path);
+  const others: SqliteStore[] = [];
   return {
     sut,
+    another: async () => {
+      const other = new SqliteStore(path);
+      others.push(other);
+      return other;
+    },
     cleanup: async () => {
+      for (const other of others) await other.close();
       await sut.close();
       dir.remove();
     },

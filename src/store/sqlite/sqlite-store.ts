@@ -28,6 +28,7 @@ import { cachedDays } from './day-cache.js';
 import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { CHANGES_SQL, sqliteChangeLog } from './sqlite-changes.js';
+import { DAY_ANSWERS_SQL, sqliteDayAnswers, TouchedDays } from './sqlite-day-answers.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 import { sqliteCredentialStore } from './sqlite-credentials.js';
@@ -103,6 +104,7 @@ function setUp(db: Database.Database): Connection {
   addFacetColumns(db);
   db.exec(FACET_INDEX_SQL);
   db.exec(CHANGES_SQL);
+  db.exec(DAY_ANSWERS_SQL);
   const { upsertAllNow, ...streams } = streamStore(db);
   const { insertIfAbsentNow, ...users } = userStore(db);
   const importAll = db.transaction((batch: Stream[], newUsers: NewUser[]): ImportCounts => {
@@ -183,7 +185,9 @@ export class SqliteStore implements Store {
 /** The stream store, and its batch upsert as a plain call for use inside a larger transaction. */
 function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
-  const streamsOfDay = cachedDays(db, (day) => byDay.all(day, dayUpperBound(day)).map(toStream));
+  const loadDay = (day: string) => byDay.all(day, dayUpperBound(day)).map(toStream);
+  const streamsOfDay = cachedDays(db, loadDay);
+  const dayAnswers = sqliteDayAnswers(db, loadDay);
   const byKey = db.prepare<[string], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key = ?',
   );
@@ -242,38 +246,56 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
     };
   };
 
-  const upsertOne = (stream: Stream): UpsertOutcome => {
+  const upsertOne = (stream: Stream, touched: TouchedDays): UpsertOutcome => {
     const existing = byKey.get(stream.key);
     const row = toRow(stream, existing?.extra ?? null);
     if (!existing) {
       insert.run(withFacets(row));
+      touched.touch(row.datetime);
       return 'inserted';
     }
     if (sameRow(existing, row)) return 'unchanged';
     update.run(withFacets(row));
+    touched.touch(existing.datetime);
+    touched.touch(row.datetime);
     return 'updated';
   };
 
+  // Every write builds the answers of the days it touched before it commits: the next read is one lookup.
   const upsertAll = db.transaction((streams: Stream[]): UpsertCounts => {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const stream of streams) counts[upsertOne(stream)]++;
+    const touched = new TouchedDays();
+    for (const stream of streams) counts[upsertOne(stream, touched)]++;
+    dayAnswers.rebuild(touched);
     return counts;
   });
 
   const move = db.transaction((fromKey: string, stream: Stream): UpsertOutcome => {
+    const touched = new TouchedDays();
     const old = fromKey === stream.key ? undefined : byKey.get(fromKey);
-    if (!old) return upsertOne(stream);
+    if (!old) {
+      const outcome = upsertOne(stream, touched);
+      dayAnswers.rebuild(touched);
+      return outcome;
+    }
+    touched.touch(old.datetime);
+    touched.touch(byKey.get(stream.key)?.datetime);
+    touched.touch(stream.datetime);
     removeKey.run(fromKey);
     removeKey.run(stream.key);
     // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
     const moves = movesOf(parseExtra(old.extra)) + 1;
     insert.run(withFacets(toRow({ ...stream, extra: { ...stream.extra, moves } }, old.extra)));
+    dayAnswers.rebuild(touched);
     return 'updated';
   });
 
   return {
     async findByDay(day) {
       return streamsOfDay(day);
+    },
+    async findDayAnswer(day, encoding) {
+      return dayAnswers.find(day, encoding);
     },
     async findByKey(key) {
       const row = byKey.get(key);

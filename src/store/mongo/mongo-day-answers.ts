@@ -1,0 +1,109 @@
+// Each day's v1 answer in `holodule_day_answers` ({_id: day, gen, tag, identity, gzip, br}), beside the original's
+// `holodules` (day-answer.ts). There is no multi-document transaction on a standalone server, so a generation
+// keeps it honest: every write of a day's streams, once done, adds one to the day's `gen` and removes its
+// answer; an answer is only kept by a conditional update on the `gen` read before the streams were, so one
+// built from streams older than a write that finished meanwhile is never kept.
+import { Binary, type Collection, type Document, MongoServerError } from 'mongodb';
+import { type DayAnswer, type DayEncoding, type EncodedDay, encodeDay } from '../day-answer.js';
+import type { Stream } from '../types.js';
+import { guarded } from './unavailable.js';
+
+export const DAY_ANSWERS_COLLECTION = 'holodule_day_answers';
+
+const DUPLICATE_KEY = 11000;
+const ANSWER_FIELDS = { tag: '', identity: '', gzip: '', br: '' } as const;
+
+interface AnswerDocument {
+  _id: string;
+  gen: number;
+  tag?: string;
+  identity?: Binary;
+  gzip?: Binary;
+  br?: Binary;
+}
+
+export interface MongoDayAnswers {
+  find(day: string, encoding: DayEncoding): Promise<DayAnswer | null>;
+  /** Runs `write` (of these days' streams) between ending their answers and building them again. */
+  writing<T>(days: Set<string>, write: () => Promise<T>): Promise<T>;
+}
+
+const bufferOf = (b: Binary): Buffer => Buffer.from(b.buffer.buffer, b.buffer.byteOffset, b.position);
+
+export function mongoDayAnswers(
+  answers: Collection<AnswerDocument>,
+  loadDay: (day: string) => Promise<Stream[]>,
+  timeoutMs: number,
+): MongoDayAnswers {
+  const projections = {
+    identity: { gen: 1, tag: 1, identity: 1 },
+    gzip: { gen: 1, tag: 1, gzip: 1 },
+    br: { gen: 1, tag: 1, br: 1 },
+  };
+
+  /** Builds the day's answer from its streams and keeps it if no write ended generation `gen` meanwhile. */
+  async function build(day: string, seen: AnswerDocument | null): Promise<EncodedDay | null> {
+    const encoded = encodeDay(await loadDay(day));
+    if (encoded === null) return null;
+    const fields = {
+      tag: encoded.tag,
+      identity: new Binary(encoded.identity),
+      gzip: new Binary(encoded.gzip),
+      br: new Binary(encoded.br),
+    };
+    try {
+      await guarded(timeoutMs, () =>
+        answers.updateOne(
+          { _id: day, gen: seen?.gen ?? 0 },
+          { $set: fields as Document },
+          { upsert: seen === null, maxTimeMS: timeoutMs },
+        ),
+      );
+    } catch (err) {
+      // A write made the day's document first: its own build keeps the answer, ours was for this read only.
+      if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY)) throw err;
+    }
+    return encoded;
+  }
+
+  /** Ends the answers of these days: one round trip; returns the generation each day has now. */
+  async function end(days: string[]): Promise<Map<string, number>> {
+    await guarded(timeoutMs, () =>
+      answers.bulkWrite(
+        days.map((day) => ({
+          updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $unset: ANSWER_FIELDS }, upsert: true },
+        })),
+        { ordered: false },
+      ),
+    );
+    const now = await guarded(timeoutMs, () =>
+      answers
+        .find({ _id: { $in: days } }, { projection: { gen: 1 } })
+        .maxTimeMS(timeoutMs)
+        .toArray(),
+    );
+    return new Map(now.map((d) => [d._id, d.gen]));
+  }
+
+  return {
+    async find(day, encoding) {
+      const kept = await guarded(timeoutMs, () =>
+        answers.findOne({ _id: day }, { projection: projections[encoding], maxTimeMS: timeoutMs }),
+      );
+      const body = kept?.[encoding];
+      if (kept && body !== undefined && kept.tag !== undefined) return { tag: kept.tag, body: bufferOf(body) };
+      const built = await build(day, kept);
+      return built === null ? null : { tag: built.tag, body: built[encoding] };
+    },
+    async writing(days, write) {
+      if (days.size === 0) return write();
+      const list = [...days];
+      // Ended before too: if the write fails part-way, no answer older than what it did write is left.
+      await end(list);
+      const result = await write();
+      const gens = await end(list);
+      for (const day of list) await build(day, { _id: day, gen: gens.get(day) ?? 1 });
+      return result;
+    },
+  };
+}
