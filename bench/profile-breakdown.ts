@@ -32,11 +32,13 @@ const RULES: Array<[string, (name: string, url: string) => boolean]> = [
   ['framework (Fastify)', (_n, u) => /fastify|find-my-way|avvio|fast-querystring|toad-cache|\/src\/http\//.test(u)],
   ['start-up (module loading)', (_n, u) => /internal\/modules/.test(u)],
 ];
-const SPECIAL: Record<string, string> = {
-  '(garbage collector)': 'garbage collection',
-  '(idle)': 'idle',
-  '(program)': 'V8 (program)',
-};
+const SPECIAL = new Map(
+  Object.entries({
+    '(garbage collector)': 'garbage collection',
+    '(idle)': 'idle',
+    '(program)': 'V8 (program)',
+  }),
+);
 
 export function breakdown(profile: Profile): Map<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -44,7 +46,7 @@ export function breakdown(profile: Profile): Map<string, number> {
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
   const categoryOf = new Map<number, string>();
   const classify = (leaf: number): string => {
-    const special = SPECIAL[byId.get(leaf)!.callFrame.functionName];
+    const special = SPECIAL.get(byId.get(leaf)!.callFrame.functionName);
     if (special) return special;
     let sawNode = false;
     for (let id: number | undefined = leaf; id !== undefined; id = parentOf.get(id)) {

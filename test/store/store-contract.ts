@@ -146,6 +146,26 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         );
       }));
 
+    it('when another instance revokes a token or bumps a token version, then the next check here sees it', () =>
+      withStore(async (sut, another) => {
+        const other = await another();
+        await sut.users.create({ id: '1', username: 'user01', password: 'x' });
+        const user = await sut.users.findByUsername('user01');
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
+
+        await other.auth.revokeAccessToken('fam:login-1', Date.now() + 60_000);
+        await other.users.bumpTokenVersion('user01');
+
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), true);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-2'), false);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, 1);
+        await other.users.remove('user01');
+        assert.equal(await sut.users.findByUid(user!.uid), null);
+      }));
+
     it('returns an empty list for a day without streams', () =>
       withStore(async (sut) => {
         await sut.streams.upsertMany([makeStream('20201209 090000')]);

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { type DayAnswer, type DayEncoding, dayOfDatetime, type EncodedDay, encodeDay } from '../day-answer.js';
 import type { Stream } from '../types.js';
+import { type ChangeStamp, UntilChanged } from './change-stamp.js';
 
 export const DAY_ANSWERS_SQL = `
 CREATE TABLE IF NOT EXISTS day_answers (
@@ -46,10 +47,17 @@ export class TouchedDays extends Set<string> {
   }
 }
 
+/** Answers kept in memory (each encoding of a day is one): about 10 MB at most for days of 50 streams. */
+const MAX_KEPT = 512;
+
 const isBusyOrReadOnly = (err: unknown): boolean =>
   /^SQLITE_(BUSY|LOCKED|READONLY)(_|$)/.test(String((err as { code?: unknown })?.code));
 
-export function sqliteDayAnswers(db: Database.Database, loadDay: (day: string) => Stream[]): SqliteDayAnswers {
+export function sqliteDayAnswers(
+  db: Database.Database,
+  loadDay: (day: string) => Stream[],
+  stamp: ChangeStamp,
+): SqliteDayAnswers {
   const answerIn = {
     identity: db.prepare<[string], DayAnswer>('SELECT tag, identity AS body FROM day_answers WHERE day = ?'),
     gzip: db.prepare<[string], DayAnswer>('SELECT tag, gzip AS body FROM day_answers WHERE day = ?'),
@@ -78,12 +86,16 @@ export function sqliteDayAnswers(db: Database.Database, loadDay: (day: string) =
     }
   }
 
+  // The hot day's bytes stay in memory until the file changes: a request then costs no copy out of SQLite.
+  const kept = new UntilChanged<DayAnswer | null>(stamp, MAX_KEPT);
   return {
     find(day, encoding) {
-      const kept = answerIn[encoding].get(day);
-      if (kept !== undefined) return kept;
-      const built = buildOnRead(day);
-      return built === null ? null : { tag: built.tag, body: built[encoding] };
+      return kept.get(`${encoding} ${day}`, () => {
+        const stored = answerIn[encoding].get(day);
+        if (stored !== undefined) return stored;
+        const built = buildOnRead(day);
+        return built === null ? null : { tag: built.tag, body: built[encoding] };
+      });
     },
     rebuild(days) {
       for (const day of days) if (has.get(day) === undefined) build(day);

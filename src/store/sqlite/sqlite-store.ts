@@ -24,6 +24,7 @@ import {
   type User,
   type UserStore,
 } from '../types.js';
+import { ChangeStamp, UntilChanged } from './change-stamp.js';
 import { cachedDays } from './day-cache.js';
 import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
@@ -105,8 +106,10 @@ function setUp(db: Database.Database): Connection {
   db.exec(FACET_INDEX_SQL);
   db.exec(CHANGES_SQL);
   db.exec(DAY_ANSWERS_SQL);
-  const { upsertAllNow, ...streams } = streamStore(db);
-  const { insertIfAbsentNow, ...users } = userStore(db);
+  // One per connection: every cache on it asks whether the file changed through this one.
+  const stamp = new ChangeStamp(db);
+  const { upsertAllNow, ...streams } = streamStore(db, stamp);
+  const { insertIfAbsentNow, ...users } = userStore(db, stamp);
   const importAll = db.transaction((batch: Stream[], newUsers: NewUser[]): ImportCounts => {
     const counts = { streams: upsertAllNow(batch), users: { added: 0, kept: 0 } };
     for (const user of newUsers) counts.users[insertIfAbsentNow(user) ? 'added' : 'kept']++;
@@ -117,7 +120,7 @@ function setUp(db: Database.Database): Connection {
     streams,
     users,
     leases: leaseStore(db),
-    auth: sqliteAuthStore(db),
+    auth: sqliteAuthStore(db, stamp),
     talents: sqliteTalentStore(db),
     changes: sqliteChangeLog(db),
     credentials: sqliteCredentialStore(db),
@@ -183,11 +186,14 @@ export class SqliteStore implements Store {
 }
 
 /** The stream store, and its batch upsert as a plain call for use inside a larger transaction. */
-function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
+function streamStore(
+  db: Database.Database,
+  stamp: ChangeStamp,
+): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
   const loadDay = (day: string) => byDay.all(day, dayUpperBound(day)).map(toStream);
-  const streamsOfDay = cachedDays(db, loadDay);
-  const dayAnswers = sqliteDayAnswers(db, loadDay);
+  const streamsOfDay = cachedDays(stamp, loadDay);
+  const dayAnswers = sqliteDayAnswers(db, loadDay, stamp);
   const byKey = db.prepare<[string], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key = ?',
   );
@@ -225,7 +231,7 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
   };
   const withFacets = (row: StreamRow) => ({ ...row, ...facetsOf(toStream(row)) });
   // The v2 queries' answers, kept like the days' (day-cache.ts): a popular query is read from SQLite once a change.
-  const cachedQueries = cachedDays(db, (key) => {
+  const cachedQueries = cachedDays(stamp, (key) => {
     const { sql, params } = streamQuerySql(JSON.parse(key) as StreamQuery);
     return prepared(sql)
       .all(...params)
@@ -341,9 +347,14 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
 }
 
 /** The user store, and its insert-if-absent as a plain call for use inside a larger transaction. */
-function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (user: NewUser) => boolean } {
+function userStore(
+  db: Database.Database,
+  stamp: ChangeStamp,
+): UserStore & { insertIfAbsentNow: (user: NewUser) => boolean } {
   const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
   const byUid = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = ?`);
+  // Every request with a token reads its user: the row stays in memory until anything in the file changes.
+  const rowsByUid = new UntilChanged<UserRow | undefined>(stamp, 10_000);
   const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
   const insert = db.prepare(
     `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @username, @password, @extra, @uid, @created_at)`,
@@ -396,7 +407,7 @@ function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (use
       return row ? withUid(row) : null;
     },
     async findByUid(uid) {
-      const row = byUid.get(uid);
+      const row = rowsByUid.get(uid, () => byUid.get(uid));
       return row ? withUid(row) : null;
     },
     async list() {
