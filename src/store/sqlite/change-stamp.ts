@@ -37,10 +37,14 @@ export class UntilChanged<V> {
   private readonly values = new Map<string, V>();
   private dataVersion = -1;
   private changes = -1;
+  private bytes = 0;
 
+  /** At most `max` values, and, when `sizeOf` is given, at most `maxBytes` of them. */
   constructor(
     private readonly stamp: ChangeStamp,
     private readonly max: number,
+    private readonly sizeOf: (value: V) => number = () => 0,
+    private readonly maxBytes = Number.POSITIVE_INFINITY,
   ) {}
 
   /**
@@ -52,6 +56,7 @@ export class UntilChanged<V> {
     const changes = this.stamp.ownChanges();
     if (dataVersion !== this.dataVersion || changes !== this.changes) {
       this.values.clear();
+      this.bytes = 0;
       this.dataVersion = dataVersion;
       this.changes = changes;
     }
@@ -59,9 +64,16 @@ export class UntilChanged<V> {
     if (kept !== undefined || this.values.has(key)) return kept as V;
     const value = load();
     this.changes = this.stamp.ownChanges();
+    const size = this.sizeOf(value);
+    if (size > this.maxBytes) return value;
     // Oldest first out: Map keeps insertion order.
-    if (this.values.size >= this.max) this.values.delete(this.values.keys().next().value!);
+    while (this.values.size >= this.max || this.bytes + size > this.maxBytes) {
+      const [oldest, old] = this.values.entries().next().value!;
+      this.values.delete(oldest);
+      this.bytes -= this.sizeOf(old);
+    }
     this.values.set(key, value);
+    this.bytes += size;
     return value;
   }
 }

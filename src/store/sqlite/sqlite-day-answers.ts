@@ -9,12 +9,13 @@ import type { Stream } from '../types.js';
 import { type ChangeStamp, UntilChanged } from './change-stamp.js';
 
 export const DAY_ANSWERS_SQL = `
+-- The small compressed bodies first: a column after a large one is reached through its overflow pages.
 CREATE TABLE IF NOT EXISTS day_answers (
   day      TEXT PRIMARY KEY NOT NULL,
   tag      TEXT NOT NULL,
-  identity BLOB NOT NULL,
+  br       BLOB NOT NULL,
   gzip     BLOB NOT NULL,
-  br       BLOB NOT NULL
+  identity BLOB NOT NULL
 );
 CREATE TRIGGER IF NOT EXISTS holodules_day_answer_insert AFTER INSERT ON holodules
 BEGIN
@@ -47,8 +48,11 @@ export class TouchedDays extends Set<string> {
   }
 }
 
-/** Answers kept in memory (each encoding of a day is one): about 10 MB at most for days of 50 streams. */
-const MAX_KEPT = 512;
+/**
+ * Answer bodies kept in memory (each encoding of a day is one): 16 MiB, about 600 days of 40 streams, as is.
+ * Beyond that, and after any write to the file, a day is read from the table again (one lookup).
+ */
+const MAX_KEPT_BYTES = 16 * 1024 * 1024;
 
 const isBusyOrReadOnly = (err: unknown): boolean =>
   /^SQLITE_(BUSY|LOCKED|READONLY)(_|$)/.test(String((err as { code?: unknown })?.code));
@@ -65,11 +69,11 @@ export function sqliteDayAnswers(
   };
   const has = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM day_answers WHERE day = ?');
   const save = db.prepare<[string, string, Buffer, Buffer, Buffer]>(
-    'INSERT OR REPLACE INTO day_answers (day, tag, identity, gzip, br) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO day_answers (day, tag, br, gzip, identity) VALUES (?, ?, ?, ?, ?)',
   );
   const build = (day: string): EncodedDay | null => {
     const encoded = encodeDay(loadDay(day));
-    if (encoded) save.run(day, encoded.tag, encoded.identity, encoded.gzip, encoded.br);
+    if (encoded) save.run(day, encoded.tag, encoded.br, encoded.gzip, encoded.identity);
     return encoded;
   };
   // Read and write in one transaction: if another connection commits after the read, SQLite refuses the write
@@ -87,7 +91,7 @@ export function sqliteDayAnswers(
   }
 
   // The hot day's bytes stay in memory until the file changes: a request then costs no copy out of SQLite.
-  const kept = new UntilChanged<DayAnswer | null>(stamp, MAX_KEPT);
+  const kept = new UntilChanged<DayAnswer | null>(stamp, 4096, (a) => a?.body.length ?? 0, MAX_KEPT_BYTES);
   return {
     find(day, encoding) {
       return kept.get(`${encoding} ${day}`, () => {

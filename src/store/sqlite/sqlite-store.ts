@@ -100,6 +100,8 @@ function setUp(db: Database.Database): Connection {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // 8 MiB of pages (SQLite's default: 2 MiB): the day answers read often stay in memory, not in system calls.
+  db.pragma('cache_size = -8192');
   db.exec(SCHEMA_SQL);
   upgradeSchema(db);
   addFacetColumns(db);
