@@ -285,7 +285,12 @@ async function main(options: BenchOptions): Promise<number> {
 
   if (options.mongodb && (wanted('holodule-mongodb') || wanted(MONGO_OVERHEAD_ROW_ID))) {
     const id = 'holodule-mongodb';
-    const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log);
+    // A MongoDB that fails while being filled is that row's failure, not the whole run's.
+    const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log).catch(
+      (err: unknown) => ({
+        unavailable: `could not fill MongoDB: ${err instanceof Error ? err.message : String(err)}`,
+      }),
+    );
     const server = 'server' in backend ? backend.server : 'FerretDB';
     if (wanted(MONGO_OVERHEAD_ROW_ID)) {
       const overheadLabel = `holodule's own time per MongoDB store call (${server}), outside the driver's round trips`;

@@ -1,8 +1,9 @@
 // Each day's v1 answer in `holodule_day_answers` ({_id: day, gen, tag, identity, gzip, br}), beside the original's
 // `holodules` (day-answer.ts). There is no multi-document transaction on a standalone server, so a generation
-// keeps it honest: every write of a day's streams, once done, adds one to the day's `gen` and removes its
-// answer; an answer is only kept by a conditional update on the `gen` read before the streams were, so one
-// built from streams older than a write that finished meanwhile is never kept.
+// keeps it honest: every write of a day's streams adds one to the day's `gen` and removes its answer, before and
+// after writing; the next read builds it (one lookup of the streams) and keeps it only by an update conditional
+// on the `gen` it read before the streams, so an answer built from streams older than a write that finished
+// meanwhile is never kept. Building on the read, not in the write, keeps a large import quick.
 import { Binary, type Collection, type Document, MongoServerError } from 'mongodb';
 import { type DayAnswer, type DayEncoding, type EncodedDay, encodeDay } from '../day-answer.js';
 import type { Stream } from '../types.js';
@@ -24,7 +25,7 @@ interface AnswerDocument {
 
 export interface MongoDayAnswers {
   find(day: string, encoding: DayEncoding): Promise<DayAnswer | null>;
-  /** Runs `write` (of these days' streams) between ending their answers and building them again. */
+  /** Runs `write` (of these days' streams) between two ends of their answers; the next reads build them. */
   writing<T>(days: Set<string>, write: () => Promise<T>): Promise<T>;
 }
 
@@ -66,8 +67,8 @@ export function mongoDayAnswers(
     return encoded;
   }
 
-  /** Ends the answers of these days: one round trip; returns the generation each day has now. */
-  async function end(days: string[]): Promise<Map<string, number>> {
+  /** Ends the answers of these days (one round trip): the next read of each builds it again. */
+  async function end(days: string[]): Promise<void> {
     await guarded(timeoutMs, () =>
       answers.bulkWrite(
         days.map((day) => ({
@@ -76,13 +77,6 @@ export function mongoDayAnswers(
         { ordered: false },
       ),
     );
-    const now = await guarded(timeoutMs, () =>
-      answers
-        .find({ _id: { $in: days } }, { projection: { gen: 1 } })
-        .maxTimeMS(timeoutMs)
-        .toArray(),
-    );
-    return new Map(now.map((d) => [d._id, d.gen]));
   }
 
   return {
@@ -101,8 +95,8 @@ export function mongoDayAnswers(
       // Ended before too: if the write fails part-way, no answer older than what it did write is left.
       await end(list);
       const result = await write();
-      const gens = await end(list);
-      for (const day of list) await build(day, { _id: day, gen: gens.get(day) ?? 1 });
+      // A read between the two ends may have kept an answer from streams half written: the second ends it.
+      await end(list);
       return result;
     },
   };
