@@ -4,7 +4,7 @@
 // after writing; the next read builds it (one lookup of the streams) and keeps it only by an update conditional
 // on the `gen` it read before the streams, so an answer built from streams older than a write that finished
 // meanwhile is never kept. Building on the read, not in the write, keeps a large import quick.
-import { Binary, type Collection, type Document, MongoServerError } from 'mongodb';
+import { Binary, type Collection, type Document, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import { type DayAnswer, type DayEncoding, type EncodedDay, encodeDay } from '../day-answer.js';
 import type { Stream } from '../types.js';
 import { guarded } from './unavailable.js';
@@ -67,15 +67,22 @@ export function mongoDayAnswers(
     return encoded;
   }
 
-  /** Ends the answers of these days (one round trip): the next read of each builds it again. */
+  /** Ends the answers of these days (two round trips): the next read of each builds it again. */
   async function end(days: string[]): Promise<void> {
+    // Every day gets a document first, so a reader that saw none cannot keep an answer across this write.
+    try {
+      await guarded(timeoutMs, () =>
+        answers.insertMany(
+          days.map((day) => ({ _id: day, gen: 0 })),
+          { ordered: false },
+        ),
+      );
+    } catch (err) {
+      const errors = err instanceof MongoBulkWriteError ? [err.writeErrors].flat() : [];
+      if (errors.length === 0 || errors.some((e) => e.code !== DUPLICATE_KEY)) throw err;
+    }
     await guarded(timeoutMs, () =>
-      answers.bulkWrite(
-        days.map((day) => ({
-          updateOne: { filter: { _id: day }, update: { $inc: { gen: 1 }, $unset: ANSWER_FIELDS }, upsert: true },
-        })),
-        { ordered: false },
-      ),
+      answers.updateMany({ _id: { $in: days } }, { $inc: { gen: 1 }, $unset: ANSWER_FIELDS }, { maxTimeMS: timeoutMs }),
     );
   }
 
