@@ -181,11 +181,11 @@ export function evaluateTargets(rows: RowResult[]): TargetResult[] {
       'holodule-sqlite ÷ holodule-sqlite-large',
     ),
     target(
-      'the same without the day cache (req/s slowdown)',
-      ratio(rps(byId(rows, 'holodule-sqlite-uncached')), rps(byId(rows, 'holodule-sqlite-large-uncached'))),
-      '<=',
-      1.3,
-      'holodule-sqlite-uncached ÷ holodule-sqlite-large-uncached',
+      'cold day, every read from the table (2,500 days of 1M) vs bare Fastify serializing (req/s ratio)',
+      ratio(rps(byId(rows, 'holodule-sqlite-large-uncached')), rps(byId(rows, 'ceiling-days'))),
+      '>=',
+      0.7,
+      'holodule-sqlite-large-uncached ÷ ceiling-days',
     ),
     target(
       'v2 one week vs its peer (req/s ratio)',
