@@ -40,8 +40,8 @@ const RESULTS = fileURLToPath(new URL('../../bench/results/', import.meta.url));
 
 export const USAGE = `npm run bench -- [flags]
   --connections N      concurrent connections for the load rows (100)
-  --warmup S           warm-up seconds before each measured run (5; smoke 0.5)
-  --duration S         measured seconds per row (15; smoke 1)
+  --warmup S           warm-up seconds before each measured run (3; smoke 0.5)
+  --duration S         measured seconds per row (12; smoke 1)
   --streams N          streams in the data set (10000)
   --large-streams N    streams in the large data set for the scale row, 0 to skip (1000000)
   --rounds N           alternate ceiling / holodule / Express N times, report each one's median (1)
@@ -100,8 +100,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const streams = count('streams', values.streams, smoke ? 300 : 10_000, 50);
   return {
     connections: count('connections', values.connections, smoke ? 10 : 100, 1),
-    warmupSeconds: count('warmup', values.warmup, smoke ? 0.5 : 5, 0),
-    durationSeconds: count('duration', values.duration, smoke ? 1 : 15, 1),
+    warmupSeconds: count('warmup', values.warmup, smoke ? 0.5 : 3, 0),
+    durationSeconds: count('duration', values.duration, smoke ? 1 : 12, 1),
     streams,
     largeStreams: count('large-streams', values['large-streams'], smoke ? 3_000 : 1_000_000, 0),
     seed: count('seed', values.seed, 20201209, 0),

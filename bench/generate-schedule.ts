@@ -112,3 +112,14 @@ export function* generateSchedule(seed: number, total: number): Generator<Stream
 export function benchDayIndex(smallest: number): number {
   return Math.min(100, Math.floor(smallest / 50 / 2));
 }
+
+/** How many days from day 0 are complete in a table of `total` streams. */
+export function completeDays(seed: number, total: number): number {
+  let left = total;
+  let days = 0;
+  for (let dayIndex = 0; ; dayIndex++) {
+    left -= streamsOfDay(seed, dayIndex).length;
+    if (left < 0) return days;
+    days++;
+  }
+}

@@ -44,7 +44,13 @@ export async function startMongoBackend(
   }
   try {
     const store = await openStore(
-      loadConfig({ MONGODB_URL: message.url, HOLODULE_MONGODB_DATABASE: DATABASE, HOLODULE_COLLECT_INTERVAL: '0' }),
+      // A batch of 5,000 streams takes FerretDB a while: the fill gets a minute per round trip, not 5 s.
+      loadConfig({
+        MONGODB_URL: message.url,
+        HOLODULE_MONGODB_DATABASE: DATABASE,
+        HOLODULE_COLLECT_INTERVAL: '0',
+        HOLODULE_MONGODB_TIMEOUT_MS: '60000',
+      }),
     );
     try {
       log(`writing ${spec.streams} streams into MongoDB …`);

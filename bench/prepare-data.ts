@@ -10,7 +10,7 @@ import { generateSchedule } from './generate-schedule.js';
 
 export const BENCH_USER = { username: 'bench', password: 'bench-password-not-secret' } as const;
 /** Bumped whenever the generator changes, so an old cached file is never mistaken for the new data. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const BATCH = 5_000;
 
 export interface DataSpec {

@@ -4,11 +4,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseBenchOptions, USAGE, type BenchOptions } from './bench-options.js';
-import { benchDayIndex, dayOf, streamsOfDay } from './generate-schedule.js';
+import { benchDayIndex, completeDays, dayOf, streamsOfDay } from './generate-schedule.js';
+import { MONGO_OVERHEAD_ROW_ID, runMongoOverheadRow } from './mongo-overhead.js';
 import { startMongoBackend } from './mongo-backend.js';
 import { sqliteFileFor } from './prepare-data.js';
 import {
   addRatios,
+  DAY_PEERS,
   describeMachine,
   evaluateTargets,
   formatMarkdown,
@@ -18,7 +20,7 @@ import {
   type RowResult,
 } from './report.js';
 import { runRow, type LoadShape, type RowSpec } from './run-row.js';
-import { ceilingSpec, expressSpec, holoduleSpec } from './servers-under-test.js';
+import { ceilingSpec, expressSpec, holoduleSpec, rawHttpSpec } from './servers-under-test.js';
 import { runSseRow, SSE_ROW_ID, sseFileFrom } from './sse-row.js';
 import { formatStartup, runStartupRow, STARTUP_ROW_ID, type StartupResult } from './startup.js';
 import { planV2Rows, V2_ROW_IDS } from './v2-rows.js';
@@ -69,7 +71,14 @@ async function main(options: BenchOptions): Promise<number> {
       profileDir: options.profileDir,
     });
 
-  const dayRow = (id: string, label: string, server: RowSpec['server'], login: boolean): RowSpec => ({
+  const COMPRESSED = { 'accept-encoding': 'br, gzip' };
+  const dayRow = (
+    id: string,
+    label: string,
+    server: RowSpec['server'],
+    login: boolean,
+    requestHeaders?: Record<string, string>,
+  ): RowSpec => ({
     id,
     label,
     server,
@@ -77,25 +86,35 @@ async function main(options: BenchOptions): Promise<number> {
     dayPath,
     expectedDay,
     login,
+    ...(requestHeaders ? { requestHeaders } : {}),
   });
-  // More days than the day cache remembers (64), so none is ever kept: every request reads SQLite. All are complete
-  // in the smaller table.
+  // The cold path: each request asks another of 250 days (more than any in-process cache keeps), all complete in
+  // the smaller table, and the peers hold the same days.
   const rotatingDays = Math.min(
-    200,
-    Math.floor((useLarge ? Math.min(options.streams, options.largeStreams) : options.streams) / 50),
+    250,
+    completeDays(options.seed, useLarge ? Math.min(options.streams, options.largeStreams) : options.streams),
   );
-  const rotatingRow = (id: string, label: string, server: RowSpec['server']): RowSpec => ({
+  const rotatingDayList = Array.from({ length: rotatingDays }, (_, i) => dayOf(i));
+  const rotatingRow = (
+    id: string,
+    label: string,
+    server: RowSpec['server'],
+    login = true,
+    requestHeaders?: Record<string, string>,
+  ): RowSpec => ({
     id,
     label,
     server,
     kind: 'day',
     dayPath: `/holodules/${dayOf(0)}`,
     expectedDay: expectedDayAnswer(options.seed, 0),
-    rotatePaths: Array.from({ length: rotatingDays }, (_, i) => `/holodules/${dayOf(i)}`),
-    login: true,
+    rotatePaths: rotatingDayList.map((d) => `/holodules/${d}`),
+    login,
+    ...(requestHeaders ? { requestHeaders } : {}),
   });
   const alternating: RowSpec[] = [
-    dayRow('ceiling', `ceiling: bare Fastify, day from memory, no auth`, ceilingSpec(mainFile, day), false),
+    dayRow('raw-http', 'raw limit: node:http, pre-encoded day, no framework', rawHttpSpec(mainFile, [day]), false),
+    dayRow('ceiling', `ceiling: bare Fastify, day from memory, no auth`, ceilingSpec(mainFile, [day]), false),
     dayRow(
       'holodule-sqlite',
       `holodule GET day, JWT, SQLite ${size(options.streams)}`,
@@ -103,6 +122,17 @@ async function main(options: BenchOptions): Promise<number> {
       true,
     ),
     dayRow('express', `Express 5 + passport-jwt, SQLite ${size(options.streams)}`, expressSpec(mainFile), true),
+    rotatingRow(
+      'ceiling-days',
+      `ceiling: bare Fastify, ${rotatingDays} days in turn from memory`,
+      ceilingSpec(mainFile, rotatingDayList, 'ceiling-days'),
+      false,
+    ),
+    rotatingRow(
+      'holodule-sqlite-uncached',
+      `holodule GET ${rotatingDays} days in turn (cold), JWT, SQLite ${size(options.streams)}`,
+      holoduleAt('holodule-sqlite-uncached', mainFile),
+    ),
   ].filter((r) => wanted(r.id));
 
   const results = new Map<string, RowResult>();
@@ -112,7 +142,7 @@ async function main(options: BenchOptions): Promise<number> {
     label: row.label,
     request:
       row.kind === 'day'
-        ? `GET ${row.rotatePaths ? `${row.rotatePaths.length} days in turn from ${row.dayPath}` : row.dayPath}${row.login ? ' (JWT)' : ''}`
+        ? `GET ${row.rotatePaths ? `${row.rotatePaths.length} days in turn from ${row.dayPath}` : row.dayPath}${row.login ? ' (JWT)' : ''}${row.requestHeaders?.['accept-encoding'] ? ` (Accept-Encoding: ${row.requestHeaders['accept-encoding']})` : ''}`
         : row.kind === 'auth'
           ? 'POST /auth'
           : 'GET /healthz',
@@ -145,10 +175,40 @@ async function main(options: BenchOptions): Promise<number> {
     for (const row of order)
       rounds.set(row.id, [
         ...(rounds.get(row.id) ?? []),
-        await run(row, row.id === 'ceiling' ? null : options.streams),
+        await run(
+          row,
+          row.id === 'ceiling' || row.id === 'raw-http' || row.id === 'ceiling-days' ? null : options.streams,
+        ),
       ]);
   }
   for (const [id, tries] of rounds) results.set(id, medianRound(tries));
+
+  // Compressed: the same day with Accept-Encoding: br, gzip, beside the raw limit sending the same Brotli bytes.
+  const compressed: RowSpec[] = [
+    dayRow(
+      'raw-http-br',
+      'raw limit: node:http, pre-compressed day (Brotli)',
+      rawHttpSpec(mainFile, [day], 'raw-http-br'),
+      false,
+      COMPRESSED,
+    ),
+    dayRow(
+      'holodule-sqlite-br',
+      `holodule GET day, JWT, Brotli, SQLite ${size(options.streams)}`,
+      holoduleAt('holodule-sqlite-br', mainFile),
+      true,
+      COMPRESSED,
+    ),
+    rotatingRow(
+      'holodule-sqlite-uncached-br',
+      `holodule GET ${rotatingDays} days in turn (cold), JWT, Brotli, SQLite ${size(options.streams)}`,
+      holoduleAt('holodule-sqlite-uncached-br', mainFile),
+      true,
+      COMPRESSED,
+    ),
+  ];
+  for (const row of compressed.filter((r) => wanted(r.id)))
+    results.set(row.id, await run(row, row.id.startsWith('raw') ? null : options.streams));
 
   if (wanted('express-secret-key')) {
     const label = `Express, as above, secret as a KeyObject`;
@@ -176,13 +236,14 @@ async function main(options: BenchOptions): Promise<number> {
     );
     results.set(row.id, await run(row, options.largeStreams));
   }
-  const uncached = [
-    { id: 'holodule-sqlite-uncached', streams: options.streams, file: mainFile },
-    ...(useLarge ? [{ id: 'holodule-sqlite-large-uncached', streams: options.largeStreams, file: largeFile! }] : []),
-  ];
-  for (const { id, streams, file } of uncached.filter((u) => wanted(u.id))) {
-    const label = `holodule GET ${rotatingDays} days in turn, SQLite ${size(streams)}`;
-    results.set(id, await run(rotatingRow(id, label, holoduleAt(id, file)), streams));
+  // Ten times as many days, more than holodule keeps in memory (16 MiB of answers): every read is a lookup in the table.
+  if (useLarge && wanted('holodule-sqlite-large-uncached')) {
+    const id = 'holodule-sqlite-large-uncached';
+    const days = Math.min(10 * rotatingDays, completeDays(options.seed, options.largeStreams));
+    const label = `holodule GET ${days} days in turn (each read from the table), JWT, SQLite ${size(options.largeStreams)}`;
+    const row = rotatingRow(id, label, holoduleAt(id, largeFile!));
+    row.rotatePaths = Array.from({ length: days }, (_, i) => `/holodules/${dayOf(i)}`);
+    results.set(id, await run(row, options.largeStreams));
   }
 
   // v2: each holodule row beside a peer serving holodule's own answer for the same path from memory.
@@ -223,10 +284,40 @@ async function main(options: BenchOptions): Promise<number> {
     }
   }
 
-  if (options.mongodb && wanted('holodule-mongodb')) {
+  if (options.mongodb && (wanted('holodule-mongodb') || wanted(MONGO_OVERHEAD_ROW_ID))) {
     const id = 'holodule-mongodb';
-    const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log);
+    // A MongoDB that fails while being filled is that row's failure, not the whole run's.
+    const backend = await startMongoBackend({ streams: options.streams, seed: options.seed }, log).catch(
+      (err: unknown) => ({
+        unavailable: `could not fill MongoDB: ${err instanceof Error ? err.message : String(err)}`,
+      }),
+    );
     const server = 'server' in backend ? backend.server : 'FerretDB';
+    if (wanted(MONGO_OVERHEAD_ROW_ID)) {
+      const overheadLabel = `holodule's own time per MongoDB store call (${server}), outside the driver's round trips`;
+      results.set(
+        MONGO_OVERHEAD_ROW_ID,
+        'unavailable' in backend
+          ? {
+              id: MONGO_OVERHEAD_ROW_ID,
+              label: overheadLabel,
+              request: 'store calls',
+              streams: options.streams,
+              connections: 1,
+              skipped: backend.unavailable,
+            }
+          : await runMongoOverheadRow({
+              id: MONGO_OVERHEAD_ROW_ID,
+              label: overheadLabel,
+              url: backend.url,
+              database: backend.database,
+              day,
+              streams: options.streams,
+              seconds: options.durationSeconds,
+              log,
+            }),
+      );
+    }
     const label = `holodule GET day, JWT, MongoDB (${server}) ${size(options.streams)}, ${options.mongodbConnections} conn.`;
     if ('unavailable' in backend) {
       log(`▶ ${label}: skipped, ${backend.unavailable}`);
@@ -248,7 +339,8 @@ async function main(options: BenchOptions): Promise<number> {
           logLevel: 'warn',
           profileDir: options.profileDir,
         });
-        results.set(id, await run(dayRow(id, label, onMongo, true), options.streams, options.mongodbConnections));
+        if (wanted(id))
+          results.set(id, await run(dayRow(id, label, onMongo, true), options.streams, options.mongodbConnections));
       } finally {
         await backend.stop();
       }
@@ -301,23 +393,29 @@ async function main(options: BenchOptions): Promise<number> {
   }
 
   const order = [
+    'raw-http',
     'ceiling',
     'holodule-sqlite',
     'express',
     'express-secret-key',
     'holodule-sqlite-info',
     'holodule-sqlite-large',
+    'ceiling-days',
     'holodule-sqlite-uncached',
     'holodule-sqlite-large-uncached',
+    'raw-http-br',
+    'holodule-sqlite-br',
+    'holodule-sqlite-uncached-br',
     ...V2_ROW_IDS,
     'holodule-mongodb',
+    MONGO_OVERHEAD_ROW_ID,
     SSE_ROW_ID,
     'auth',
     'healthz-idle',
     'healthz-auth-flood',
   ];
   const rows = order.map((id) => results.get(id)).filter((r): r is RowResult => r !== undefined);
-  addRatios(rows, v2Peers);
+  addRatios(rows, { ...DAY_PEERS, ...v2Peers });
   const targets = evaluateTargets(rows);
 
   const caveat = options.smoke

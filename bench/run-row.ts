@@ -20,6 +20,8 @@ export interface RowSpec {
   rotatePaths?: string[];
   /** Log in first and send the token (holodule and Express; the ceiling has no auth). */
   login?: boolean;
+  /** Headers of every request beside the token (e.g. Accept-Encoding). */
+  requestHeaders?: Record<string, string>;
   /** `probe` rows: flood /auth while probing /healthz. */
   underAuthFlood?: boolean;
 }
@@ -65,12 +67,18 @@ async function checkAnswer(
   if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
   if (expected !== undefined && !isDeepStrictEqual(body, expected))
     throw new Error(`GET ${path} answered a different body than expected`);
+  // fetch decompresses: the header says whether the row measures what it says it does.
+  if (headers['accept-encoding'] !== undefined && res.headers.get('content-encoding') === null)
+    throw new Error(`GET ${path} answered uncompressed to Accept-Encoding: ${headers['accept-encoding']}`);
 }
 
 export async function runRow(row: RowSpec, shape: LoadShape, logDir: string): Promise<RowOutcome> {
   const server = await startServerProcess(row.server, join(logDir, `${row.id}.log`));
   try {
-    const headers: Record<string, string> = row.login ? { authorization: `JWT ${await login(server.url)}` } : {};
+    const headers: Record<string, string> = {
+      ...row.requestHeaders,
+      ...(row.login ? { authorization: `JWT ${await login(server.url)}` } : {}),
+    };
     const base = {
       headers,
       warmupSeconds: shape.warmupSeconds,

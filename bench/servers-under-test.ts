@@ -40,11 +40,19 @@ export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
   };
 }
 
-export function ceilingSpec(sqlitePath: string, day: string): ServerSpec {
+export function ceilingSpec(sqlitePath: string, days: string[], name = 'ceiling'): ServerSpec {
   return {
-    name: 'ceiling',
+    name,
     args: [script('./peers/ceiling-fastify.js')],
-    env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAY: day },
+    env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAYS: days.join(',') },
+  };
+}
+
+export function rawHttpSpec(sqlitePath: string, days: string[], name = 'raw-http'): ServerSpec {
+  return {
+    name,
+    args: [script('./peers/raw-http.js')],
+    env: { BENCH_SQLITE_PATH: sqlitePath, BENCH_DAYS: days.join(',') },
   };
 }
 

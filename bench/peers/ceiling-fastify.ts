@@ -1,25 +1,16 @@
-// The ceiling: a bare Fastify route answering one day's streams from memory, no auth, no database per
-// request, no schema. Nothing holodule does per request can be cheaper than this.
-import Database from 'better-sqlite3';
+// The ceiling: a bare Fastify route answering a day's streams from memory, no auth, no database per request, no
+// schema: the object is serialized (JSON.stringify) on every request. Nothing holodule does per request can be
+// cheaper than this, short of not serializing at all (raw-http.ts).
 import Fastify from 'fastify';
+import { benchDays, readDays } from './day-source.js';
 
-const path = process.env.BENCH_SQLITE_PATH!;
-const day = process.env.BENCH_DAY!;
-
-// Read once at start: the same rows, in the same order and shape, as holodule answers for that day.
-const db = new Database(path, { readonly: true });
-const holodules = db
-  .prepare(
-    'SELECT key, video_id, datetime, name, title, url, description FROM holodules ' +
-      'WHERE datetime >= ? AND datetime < ? ORDER BY datetime DESC, key DESC',
-  )
-  .all(day, `${day}~`);
-db.close();
-const answer = { result: holodules.length, holodules };
+const days = readDays(process.env.BENCH_SQLITE_PATH!, benchDays());
+const answers = new Map([...days].map(([day, holodules]) => [day, { result: holodules.length, holodules }]));
 
 const app = Fastify();
 app.get<{ Params: { date: string } }>('/holodules/:date', async (request, reply) => {
-  if (request.params.date !== day) return reply.status(404).send({ error: 'Not found' });
+  const answer = answers.get(request.params.date);
+  if (answer === undefined) return reply.status(404).send({ error: 'Not found' });
   return answer;
 });
 await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) });

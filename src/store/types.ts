@@ -1,5 +1,6 @@
 // The store interfaces: everything the domain, the HTTP layer and the collector need from a database.
 // Implementations: sqlite/ (embedded default) and mongo/ (the original's database).
+import type { DayAnswer, DayEncoding } from './day-answer.js';
 
 import type { StreamFields } from '../schemas/stream.js';
 import type { Role } from '../schemas/user.js';
@@ -66,6 +67,12 @@ export interface ImportCounts {
 export interface StreamStore {
   /** Streams whose `datetime` starts with `day` (YYYYMMDD), newest first (ties by key, descending). */
   findByDay(day: string): Promise<Stream[]>;
+  /**
+   * The day's v1 answer (day-answer.ts) in `encoding`, as of the last write of the day's streams; null when the
+   * day has none. Kept beside the streams and rewritten with them, so this is one lookup; a day never asked for
+   * since the database was made by an older holodule is built on this first read and kept.
+   */
+  findDayAnswer(day: string, encoding: DayEncoding): Promise<DayAnswer | null>;
   findByKey(key: string): Promise<Stream | null>;
   findByVideoId(videoId: string): Promise<Stream | null>;
   /** The streams with any of these video ids, in no particular order (the collector's one lookup per run). */

@@ -10,14 +10,19 @@ import { makeTempDir } from '../support/temp-dir.js';
 
 const RUN_BENCH = fileURLToPath(new URL('../../bench/run-bench.js', import.meta.url));
 const ROWS = [
+  'raw-http',
   'ceiling',
   'holodule-sqlite',
   'express',
   'express-secret-key',
   'holodule-sqlite-info',
   'holodule-sqlite-large',
+  'ceiling-days',
   'holodule-sqlite-uncached',
   'holodule-sqlite-large-uncached',
+  'raw-http-br',
+  'holodule-sqlite-br',
+  'holodule-sqlite-uncached-br',
   'v2-peer-week',
   'holodule-v2-week',
   'holodule-v2-week-large',
@@ -26,6 +31,7 @@ const ROWS = [
   'v2-peer-live',
   'holodule-v2-live',
   'holodule-mongodb',
+  'holodule-mongodb-overhead',
   'holodule-sse',
   'auth',
   'healthz-idle',
@@ -39,6 +45,7 @@ interface Row {
   load?: { requestsTotal: number; errors: number; non2xx: number };
   flood?: { requestsTotal: number; errors: number; non2xx: number };
   peakRssBytes?: number | null;
+  overhead?: Array<{ operation: string; calls: number; ownUs: number }>;
   skipped?: string;
   error?: string;
 }
@@ -72,8 +79,15 @@ describe('npm run bench -- --smoke', () => {
     );
     for (const row of report.rows) {
       // Without a MongoDB server the MongoDB row is skipped with the reason; under CI there must be one.
-      if (row.id === 'holodule-mongodb' && row.skipped !== undefined && process.env.CI !== 'true') continue;
+      if (row.id.startsWith('holodule-mongodb') && row.skipped !== undefined && process.env.CI !== 'true') continue;
       assert.equal(row.error, undefined, `${row.id}: ${row.error}`);
+      if (row.id === 'holodule-mongodb-overhead') {
+        assert.ok(
+          row.overhead && row.overhead.length > 0 && row.overhead.every((f) => f.calls > 0),
+          'store calls timed',
+        );
+        continue;
+      }
       assert.ok(row.load && row.load.requestsTotal > 0, `${row.id} answered no request`);
       assert.equal(row.load.errors, 0, `${row.id} had connection errors`);
       assert.equal(row.load.non2xx, 0, `${row.id} had answers other than 2xx`);
@@ -90,10 +104,10 @@ describe('npm run bench -- --smoke', () => {
       flood && flood.requestsTotal > 0 && flood.errors === 0 && flood.non2xx === 0,
       'the /auth flood beside the probe did not run cleanly',
     );
-    assert.equal(report.targets.length, 12);
+    assert.equal(report.targets.length, 16);
     assert.ok(report.startup && report.startup.helpMs > 0 && report.startup.serveReadyMs > 0, 'the start-up row ran');
     assert.match(run.stdout, /holodule --help/);
-    assert.match(run.stdout, /× ceiling/);
+    assert.match(run.stdout, /× peer/);
     assert.ok(existsSync(join(dir.path, 'results.md')), 'the Markdown table beside the JSON');
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { dayJson } from '../../src/store/day-answer.js';
 import { STREAM_FIELDS } from '../../src/store/types.js';
 import { startHarness } from '../support/collect-harness.js';
 import { TalentDirectory } from '../../src/talents/directory.js';
@@ -95,6 +96,9 @@ describe('collect: the schedule page into the store', () => {
     assert.equal(moved?.datetime, '20201209 233000');
     assert.equal(moved?.extra?.first_seen, firstSeen);
     assert.equal(await h.store.streams.count(), 4);
+    const answer = await h.store.streams.findDayAnswer('20201209', 'identity');
+    assert.equal(answer?.body.toString(), dayJson(await h.store.streams.findByDay('20201209')));
+    assert.match(answer?.body.toString() ?? '', /20201209 233000/);
   });
 
   it('marks a stream that left the page instead of deleting it, and unmarks it when it comes back', async (t) => {

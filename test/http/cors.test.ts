@@ -60,7 +60,7 @@ describe('CORS with a list of origins', () => {
     assert.equal(res.headers.get('access-control-allow-origin'), APP);
     const exposed = headerList(res.headers.get('access-control-expose-headers'));
     for (const header of ['etag', 'link', 'retry-after', 'x-request-id']) assert.ok(exposed.includes(header), header);
-    assert.deepEqual(headerList(res.headers.get('vary')), ['origin', 'authorization', 'x-api-key']);
+    assert.deepEqual(headerList(res.headers.get('vary')), ['origin', 'authorization', 'x-api-key', 'accept-encoding']);
   });
 
   it('when an allowed origin is refused (401), then it may still read the error', async () => {
@@ -102,7 +102,7 @@ describe('CORS with *', () => {
     const res = await getWithToken(`${sut.url}/holodules/20201209`, token, { origin: OTHER });
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
     assert.equal(res.headers.get('access-control-allow-credentials'), null);
-    assert.deepEqual(headerList(res.headers.get('vary')), ['authorization', 'x-api-key']);
+    assert.deepEqual(headerList(res.headers.get('vary')), ['authorization', 'x-api-key', 'accept-encoding']);
   });
 });
 
@@ -125,6 +125,6 @@ describe('CORS by default', () => {
     const res = await getWithToken(`${sut.url}/holodules/20201209`, token, { origin: APP });
     assert.equal(res.status, 200);
     for (const [name] of res.headers) assert.doesNotMatch(name, /^access-control-/);
-    assert.deepEqual(headerList(res.headers.get('vary')), ['authorization', 'x-api-key']);
+    assert.deepEqual(headerList(res.headers.get('vary')), ['authorization', 'x-api-key', 'accept-encoding']);
   });
 });

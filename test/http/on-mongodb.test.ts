@@ -23,6 +23,8 @@ if (await testMongo()) {
     await import('./v2-talents.test.js');
     // HTTP caching and public reads: ETags of MongoDB's answers, anonymous counters shared in the database.
     await import('./http-cache.test.js');
+    // The day's answers kept in the database, compressed: their bytes and their renewal on a write.
+    await import('./day-compression.test.js');
     await import('./public-read.test.js');
     // Live push: the change log, its sequence counter and used tickets in the database, and two instances on it.
     await import('./events.test.js');

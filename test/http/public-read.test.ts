@@ -35,7 +35,7 @@ describe('public reads', () => {
     assert.equal(res.status, 200);
     assert.equal(await res.text(), await (await getWithToken(`${sut.url}/holodules/20201209`, token)).text());
     assert.equal(res.headers.get('cache-control'), 'public, max-age=60');
-    assert.equal(res.headers.get('vary'), 'Authorization, X-API-Key');
+    assert.equal(res.headers.get('vary'), 'Authorization, X-API-Key, Accept-Encoding');
     assert.equal(res.headers.get('ratelimit-limit'), '60');
     assert.equal(res.headers.get('ratelimit-remaining'), '59');
     assert.ok(res.headers.get('etag'));

@@ -56,6 +56,13 @@ function describeMigrate(server: TestMongo): void {
       assert.deepEqual(await mongodb.talents.list(), await sqlite.talents.list());
       assert.deepEqual(await mongodb.users.list(), await sqlite.users.list());
       for (const stream of streams) assert.deepEqual(await mongodb.streams.findByKey(stream.key), stream);
+      // Each day's answer is written with the copied streams, byte for byte what the source answers.
+      for (const day of ['20201201', '20201207'])
+        for (const encoding of ['identity', 'gzip', 'br'] as const)
+          assert.deepEqual(
+            await mongodb.streams.findDayAnswer(day, encoding),
+            await sqlite.streams.findDayAnswer(day, encoding),
+          );
     });
 
     it('copies back from MongoDB to SQLite the same way', async (t) => {

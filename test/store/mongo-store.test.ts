@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { dayJson } from '../../src/store/day-answer.js';
 import { uidOfDocumentId } from '../../src/store/mongo/documents.js';
+import { DAY_ANSWERS_COLLECTION } from '../../src/store/mongo/mongo-day-answers.js';
 import { MongoDataError } from '../../src/store/mongo/indexes.js';
 import { openMongoStore } from '../../src/store/mongo/mongo-store.js';
 import { dayQuery, streamQuery } from '../../src/store/mongo/mongo-streams.js';
-import type { StreamQuery } from '../../src/store/types.js';
+import type { Store, StreamQuery } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 import { mongoSettings, testMongo, type TestMongo } from '../support/mongo-server.js';
 import { describeStoreContract } from './store-contract.js';
@@ -16,9 +19,16 @@ if (mongo) {
   describeStoreContract('mongodb', async () => {
     const database = mongo.freshDatabaseName();
     const sut = await openMongoStore(mongoSettings(mongo.url, database));
+    const others: Store[] = [];
     return {
       sut,
+      another: async () => {
+        const other = await openMongoStore(mongoSettings(mongo.url, database));
+        others.push(other);
+        return other;
+      },
       cleanup: async () => {
+        for (const other of others) await other.close();
         await sut.close();
         await mongo.dropDatabase(database);
       },
@@ -63,6 +73,39 @@ function describeMongoSpecifics(server: TestMongo): void {
         'live_status',
       ]);
       assert.ok(doc?._id instanceof ObjectId);
+    });
+
+    it("when the original's database has streams but no day answers yet, then the first read builds and keeps one", async (t) => {
+      const { db, name } = await rawDatabase(server, t);
+      await db.collection('holodules').insertMany([
+        {
+          key: 'HL0503_20201209_230000',
+          video_id: 'a',
+          datetime: '20201209 230000',
+          name: 'n',
+          title: 't',
+          url: 'u',
+          description: '',
+        },
+        {
+          key: 'HL0503_20201209_120000',
+          video_id: 'b',
+          datetime: '20201209 120000',
+          name: 'n',
+          title: 'u',
+          url: 'u',
+          description: '',
+        },
+      ]);
+      const sut = await openMongoStore(mongoSettings(server.url, name));
+      t.after(() => sut.close());
+
+      const answer = await sut.streams.findDayAnswer('20201209', 'gzip');
+
+      assert.equal(gunzipSync(answer!.body).toString(), dayJson(await sut.streams.findByDay('20201209')));
+      const kept = await db.collection(DAY_ANSWERS_COLLECTION).findOne({ _id: '20201209' as never });
+      assert.equal(kept?.tag, answer?.tag);
+      assert.equal(await sut.streams.findDayAnswer('20201210', 'gzip'), null);
     });
 
     it('keeps unknown fields and field order of an existing document when it updates it', async (t) => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { brotliDecompressSync } from 'node:zlib';
 import Database from 'better-sqlite3';
+import { dayJson } from '../../src/store/day-answer.js';
 import { DAY_QUERY_SQL, SqliteStore, dayUpperBound } from '../../src/store/sqlite/sqlite-store.js';
 import { makeStream } from '../support/streams.js';
 import { makeTempDir } from '../support/temp-dir.js';
@@ -10,10 +12,18 @@ import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('sqlite', async () => {
   const dir = makeTempDir();
-  const sut = new SqliteStore(join(dir.path, 'holodule.sqlite'));
+  const path = join(dir.path, 'holodule.sqlite');
+  const sut = new SqliteStore(path);
+  const others: SqliteStore[] = [];
   return {
     sut,
+    another: async () => {
+      const other = new SqliteStore(path);
+      others.push(other);
+      return other;
+    },
     cleanup: async () => {
+      for (const other of others) await other.close();
       await sut.close();
       dir.remove();
     },
@@ -244,4 +254,48 @@ it('creates no counters file until something is counted', async (t) => {
   });
   await sut.streams.upsertMany([makeStream('20201209 210000')]);
   assert.equal(existsSync(join(dir.path, 'holodule-counters.sqlite')), false);
+});
+
+it('when the file has streams but no day answers yet (made before them), then the first read builds and keeps the answer', async (t) => {
+  const dir = makeTempDir();
+  const path = join(dir.path, 'holodule.sqlite');
+  const sut = new SqliteStore(path);
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  await sut.streams.upsertMany([makeStream('20201209 100000'), makeStream('20201209 120000')]);
+  const raw = new Database(path);
+  raw.exec('DELETE FROM day_answers');
+  raw.close();
+
+  const answer = await sut.streams.findDayAnswer('20201209', 'identity');
+
+  assert.equal(answer?.body.toString(), dayJson(await sut.streams.findByDay('20201209')));
+  const check = new Database(path, { readonly: true });
+  t.after(() => check.close());
+  assert.deepEqual(check.prepare('SELECT day FROM day_answers').pluck().all(), ['20201209']);
+});
+
+it("when another program changes a day's rows in the file directly, then that day's answer is built again", async (t) => {
+  const dir = makeTempDir();
+  const path = join(dir.path, 'holodule.sqlite');
+  const sut = new SqliteStore(path);
+  t.after(async () => {
+    await sut.close();
+    dir.remove();
+  });
+  const stream = makeStream('20201209 100000');
+  await sut.streams.upsertMany([stream, makeStream('20201210 100000')]);
+  const before = await sut.streams.findDayAnswer('20201209', 'br');
+  const otherDay = await sut.streams.findDayAnswer('20201210', 'identity');
+
+  const raw = new Database(path);
+  raw.prepare("UPDATE holodules SET title = 'edited by hand' WHERE key = ?").run(stream.key);
+  raw.close();
+
+  const after = await sut.streams.findDayAnswer('20201209', 'br');
+  assert.notEqual(after?.tag, before?.tag);
+  assert.match(brotliDecompressSync(after!.body).toString(), /edited by hand/);
+  assert.equal((await sut.streams.findDayAnswer('20201210', 'identity'))?.tag, otherDay?.tag);
 });

@@ -2,12 +2,36 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { AppError } from '../../src/errors.js';
+import { dayJson, tagOf } from '../../src/store/day-answer.js';
 import { orderStartOf } from '../../src/store/stream-facets.js';
 import type { CredentialRecord, NewChange, Store, Stream, StreamQuery, User } from '../../src/store/types.js';
 import { makeStream } from '../support/streams.js';
 
-export type StoreFactory = () => Promise<{ sut: Store; cleanup: () => Promise<void> }>;
+export type StoreFactory = () => Promise<{
+  sut: Store;
+  cleanup: () => Promise<void>;
+  /** Another instance on the same database (closed by `cleanup`). */
+  another: () => Promise<Store>;
+}>;
+
+/** What a day's answer must be in every encoding: the JSON of findByDay's streams, decompressed to the same bytes. */
+async function assertDayAnswerMatchesStreams(sut: Store, day: string): Promise<string> {
+  const streams = await sut.streams.findByDay(day);
+  const identity = await sut.streams.findDayAnswer(day, 'identity');
+  assert.ok(identity, `an answer for ${day}`);
+  assert.equal(identity.body.toString(), dayJson(streams));
+  assert.equal(identity.tag, tagOf(Buffer.from(dayJson(streams))));
+  const gzip = await sut.streams.findDayAnswer(day, 'gzip');
+  const br = await sut.streams.findDayAnswer(day, 'br');
+  assert.deepEqual(gunzipSync(gzip!.body), identity.body);
+  assert.deepEqual(brotliDecompressSync(br!.body), identity.body);
+  assert.ok(gzip!.body.length < identity.body.length && br!.body.length < identity.body.length, 'compressed');
+  assert.equal(gzip!.tag, identity.tag);
+  assert.equal(br!.tag, identity.tag);
+  return identity.tag;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -22,10 +46,10 @@ function made(user: User | null): Omit<User, 'uid' | 'createdAt'> | null {
 
 export function describeStoreContract(name: string, fresh: StoreFactory): void {
   describe(`${name} store contract`, () => {
-    async function withStore(fn: (sut: Store) => Promise<void>): Promise<void> {
-      const { sut, cleanup } = await fresh();
+    async function withStore(fn: (sut: Store, another: () => Promise<Store>) => Promise<void>): Promise<void> {
+      const { sut, cleanup, another } = await fresh();
       try {
-        await fn(sut);
+        await fn(sut, another);
       } finally {
         await cleanup();
       }
@@ -46,6 +70,100 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
           found.map((s) => s.key),
           ['HL0503_20201209_230000', 'HL0001_20201209_230000', 'HL0001_20201209_090000'],
         );
+      }));
+
+    it("keeps each day's v1 answer: the day's streams as the contract's JSON, gzip and Brotli of the same bytes, one tag", () =>
+      withStore(async (sut) => {
+        const repeated = Array.from({ length: 30 }, (_, i) =>
+          makeStream(`20201209 ${String(i % 24).padStart(2, '0')}${String(i).padStart(2, '0')}00`, {
+            title: `アカペラで"歌う"\\'よ' ${i}`,
+            extra: { live_status: 'upcoming', collaborators: ['獅白ぼたん'] },
+          }),
+        );
+        await sut.streams.upsertMany([...repeated, makeStream('20201210 000000')]);
+        await assertDayAnswerMatchesStreams(sut, '20201209');
+        assert.doesNotMatch((await sut.streams.findDayAnswer('20201209', 'identity'))!.body.toString(), /live_status/);
+        assert.equal(await sut.streams.findDayAnswer('20201211', 'identity'), null);
+        assert.equal(await sut.streams.findDayAnswer('20201211', 'br'), null);
+      }));
+
+    it("when a day's streams are written, then the next answer has them: insert, update, move to another day", () =>
+      withStore(async (sut) => {
+        const first = makeStream('20201209 100000');
+        await sut.streams.upsertMany([first]);
+        const before = await assertDayAnswerMatchesStreams(sut, '20201209');
+
+        await sut.streams.upsertMany([makeStream('20201209 110000')]);
+        const inserted = await assertDayAnswerMatchesStreams(sut, '20201209');
+        assert.notEqual(inserted, before);
+
+        await sut.streams.upsertMany([{ ...first, title: 'renamed' }]);
+        const updated = await assertDayAnswerMatchesStreams(sut, '20201209');
+        assert.notEqual(updated, inserted);
+        assert.match((await sut.streams.findDayAnswer('20201209', 'identity'))!.body.toString(), /renamed/);
+
+        const moved = makeStream('20201210 100000', { video_id: first.video_id, url: first.url });
+        await sut.streams.moveStream(first.key, moved);
+        assert.notEqual(await assertDayAnswerMatchesStreams(sut, '20201209'), updated);
+        await assertDayAnswerMatchesStreams(sut, '20201210');
+        assert.doesNotMatch((await sut.streams.findDayAnswer('20201209', 'identity'))!.body.toString(), /renamed/);
+      }));
+
+    it("when only fields of ours change, then the day's answer keeps its bytes and tag", () =>
+      withStore(async (sut) => {
+        const stream = makeStream('20201209 100000', { extra: { live_status: 'upcoming' } });
+        await sut.streams.upsertMany([stream]);
+        const before = await assertDayAnswerMatchesStreams(sut, '20201209');
+        await sut.streams.upsertMany([{ ...stream, extra: { live_status: 'live' } }]);
+        assert.equal(await assertDayAnswerMatchesStreams(sut, '20201209'), before);
+      }));
+
+    it("when streams are imported, then each day's answer has them", () =>
+      withStore(async (sut) => {
+        await sut.streams.upsertMany([makeStream('20201209 100000')]);
+        await sut.streams.findDayAnswer('20201209', 'identity');
+        await sut.importAll([makeStream('20201209 120000'), makeStream('20201212 120000')], []);
+        assert.equal((await sut.streams.findByDay('20201209')).length, 2);
+        await assertDayAnswerMatchesStreams(sut, '20201209');
+        await assertDayAnswerMatchesStreams(sut, '20201212');
+      }));
+
+    it('when another instance on the same database writes a day, then the next answer here has it', () =>
+      withStore(async (sut, another) => {
+        const other = await another();
+        const stream = makeStream('20201209 100000');
+        await sut.streams.upsertMany([stream]);
+        const before = await assertDayAnswerMatchesStreams(sut, '20201209');
+        await other.streams.findDayAnswer('20201209', 'br');
+
+        await other.streams.upsertMany([{ ...stream, title: 'written elsewhere' }, makeStream('20201209 200000')]);
+
+        assert.notEqual(await assertDayAnswerMatchesStreams(sut, '20201209'), before);
+        assert.match((await sut.streams.findDayAnswer('20201209', 'identity'))!.body.toString(), /written elsewhere/);
+        assert.equal(
+          (await other.streams.findDayAnswer('20201209', 'identity'))!.tag,
+          (await sut.streams.findDayAnswer('20201209', 'identity'))!.tag,
+        );
+      }));
+
+    it('when another instance revokes a token or bumps a token version, then the next check here sees it', () =>
+      withStore(async (sut, another) => {
+        const other = await another();
+        await sut.users.create({ id: '1', username: 'user01', password: 'x' });
+        const user = await sut.users.findByUsername('user01');
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
+
+        await other.auth.revokeAccessToken('fam:login-1', Date.now() + 60_000);
+        await other.users.bumpTokenVersion('user01');
+
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), true);
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-2'), false);
+        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, 1);
+        await other.users.remove('user01');
+        assert.equal(await sut.users.findByUid(user!.uid), null);
       }));
 
     it('returns an empty list for a day without streams', () =>

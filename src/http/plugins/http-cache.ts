@@ -103,6 +103,7 @@ export const httpCachePlugin = fp(async (app: FastifyInstance) => {
     void reply.code(304);
     reply.removeHeader('content-type');
     reply.removeHeader('content-length');
+    reply.removeHeader('content-encoding');
     // HEAD: Fastify's own HEAD step measures the payload (the 200's length, which RFC 9110 allows on a
     // 304) and drops it; it cannot take null.
     return request.method === 'HEAD' ? payload : null;

@@ -3,7 +3,7 @@ import { StreamSchema } from '../../schemas/stream.js';
 import { described, NotModified, PlainErrorBody, refusals } from './errors.js';
 import { tokenOrApiKey } from './security.js';
 
-/** YYYYMMDD, a real calendar day from 1970 to 9999 (leap years included): what findStreamsByDay accepts. */
+/** YYYYMMDD, a real calendar day from 1970 to 9999 (leap years included): what findDayAnswer accepts. */
 export const DAY_PATTERN =
   '^(?:(?:19[7-9][0-9]|[2-9][0-9]{3})(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)|02(?:0[1-9]|1[0-9]|2[0-8]))' +
   '|(?:19(?:7[26]|8[048]|9[26])|[2-9][0-9](?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)0229)$';

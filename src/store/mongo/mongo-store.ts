@@ -22,6 +22,7 @@ import type {
 } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
 import { mongoChangeLog } from './mongo-changes.js';
+import { DAY_ANSWERS_COLLECTION, mongoDayAnswers } from './mongo-day-answers.js';
 import { mongoConnection, type MongoConnection } from './connection.js';
 import { COUNTERS_COLLECTION, mongoCounterStore } from './mongo-counters.js';
 import { CREDENTIALS_COLLECTION, mongoCredentialStore } from './mongo-credentials.js';
@@ -52,7 +53,9 @@ export class MongoStore implements Store {
     private readonly timeoutMs: number,
     readOnly = false,
   ) {
-    this.streams = mongoStreamStore(db.collection('holodules'), timeoutMs);
+    this.streams = mongoStreamStore(db.collection('holodules'), timeoutMs, (loadDay) =>
+      mongoDayAnswers(db.collection(DAY_ANSWERS_COLLECTION), loadDay, timeoutMs),
+    );
     this.users = mongoUserStore(db.collection('users'), timeoutMs, readOnly);
     this.auth = mongoAuthStore(db, timeoutMs);
     this.leases = mongoLeaseStore(db.collection(LEASES_COLLECTION), timeoutMs);

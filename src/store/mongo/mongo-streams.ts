@@ -7,9 +7,19 @@ import {
   type Collection,
   type Document,
 } from 'mongodb';
+import { dayOfDatetime } from '../day-answer.js';
 import { movesOf, seekRange } from '../stream-facets.js';
-import type { Stream, StreamQuery, StreamStatus, StreamStore, UpsertCounts, UpsertOutcome } from '../types.js';
+import {
+  STREAM_FIELDS,
+  type Stream,
+  type StreamQuery,
+  type StreamStatus,
+  type StreamStore,
+  type UpsertCounts,
+  type UpsertOutcome,
+} from '../types.js';
 import { newStreamDocument, streamFields, toStream } from './documents.js';
+import type { MongoDayAnswers } from './mongo-day-answers.js';
 import { escapeRegex, textPattern } from './text-pattern.js';
 import { guarded } from './unavailable.js';
 
@@ -119,7 +129,22 @@ function changedFields(stored: Document, wanted: Document): Document {
   return changes;
 }
 
-export function mongoStreamStore(holodules: Collection, timeoutMs: number): StreamStore {
+/** Whether a change touches the day's v1 answer (the contract's fields), not only fields of ours. */
+const changesAnswer = (changes: Document): boolean => STREAM_FIELDS.some((f) => f in changes);
+
+export function mongoStreamStore(
+  holodules: Collection,
+  timeoutMs: number,
+  dayAnswers: (loadDay: (day: string) => Promise<Stream[]>) => MongoDayAnswers,
+): StreamStore {
+  const findByDay = (day: string): Promise<Stream[]> => {
+    const { filter, sort } = dayQuery(day);
+    return guarded(timeoutMs, async () =>
+      (await holodules.find(filter, WITHOUT_ID).sort(sort).maxTimeMS(timeoutMs).toArray()).map(toStream),
+    );
+  };
+  const answers = dayAnswers(findByDay);
+
   // Compare first, then write only what differs: the collector re-sends hundreds of unchanged streams every
   // run, and a read costs far less than a write (no journal, no oplog, no replication). The counts are the
   // server's own (inserted, modified), so they stay exact even when another writer got there first.
@@ -135,21 +160,29 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
     for (const doc of found) stored.set(String(doc.key), doc);
 
     const operations: AnyBulkWriteOperation[] = [];
+    const days = new Set<string>();
     for (const stream of streams) {
       const current = stored.get(stream.key);
       if (!current) {
         operations.push({ insertOne: { document: newStreamDocument(stream) } });
+        days.add(dayOfDatetime(stream.datetime));
         continue;
       }
       const changes = changedFields(current, streamFields(stream));
       // $set keeps every field where it is; only a new field of ours is appended.
       if (Object.keys(changes).length > 0)
         operations.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
+      if (changesAnswer(changes)) {
+        days.add(dayOfDatetime(String(current.datetime ?? '')));
+        days.add(dayOfDatetime(stream.datetime));
+      }
     }
     if (operations.length === 0) return { inserted: 0, updated: 0, unchanged: streams.length };
 
     try {
-      const result = await guarded(timeoutMs, () => holodules.bulkWrite(operations, { ordered: false }));
+      const result = await answers.writing(days, () =>
+        guarded(timeoutMs, () => holodules.bulkWrite(operations, { ordered: false })),
+      );
       return {
         inserted: result.insertedCount,
         updated: result.modifiedCount,
@@ -182,17 +215,30 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
   async function moveRun(fromKey: string, stream: Stream, racesLeft: number): Promise<UpsertOutcome> {
     const old = await guarded(timeoutMs, () => holodules.findOne({ key: fromKey }, { maxTimeMS: timeoutMs }));
     if (!old) return outcomeOf(await upsertRun([stream], MAX_INSERT_RACES));
-    // The key index is unique: whatever holds the target key goes first, as an upsert would have replaced it.
-    await guarded(timeoutMs, () =>
-      holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }),
+    const replaced = await guarded(timeoutMs, () =>
+      holodules.findOne(
+        { key: stream.key, _id: { $ne: old._id } },
+        { projection: { datetime: 1 }, maxTimeMS: timeoutMs },
+      ),
+    );
+    const days = new Set(
+      [old.datetime, replaced?.datetime, stream.datetime]
+        .filter((d) => d !== undefined)
+        .map((d) => dayOfDatetime(String(d))),
     );
     // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
     const moves = movesOf(old) + 1;
     const changes = changedFields(old, streamFields({ ...stream, extra: { ...stream.extra, moves } }));
     try {
-      await guarded(timeoutMs, () =>
-        holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }),
-      );
+      await answers.writing(days, async () => {
+        // The key index is unique: whatever holds the target key goes first, as an upsert would have replaced it.
+        await guarded(timeoutMs, () =>
+          holodules.deleteOne({ key: stream.key, _id: { $ne: old._id } }, { maxTimeMS: timeoutMs }),
+        );
+        await guarded(timeoutMs, () =>
+          holodules.updateOne({ _id: old._id }, { $set: changes }, { maxTimeMS: timeoutMs }),
+        );
+      });
     } catch (err) {
       // Another writer took the target key between our delete and our update: clear it again.
       if (!(err instanceof MongoServerError && err.code === DUPLICATE_KEY) || racesLeft === 0) throw err;
@@ -202,11 +248,9 @@ export function mongoStreamStore(holodules: Collection, timeoutMs: number): Stre
   }
 
   return {
-    findByDay(day) {
-      const { filter, sort } = dayQuery(day);
-      return guarded(timeoutMs, async () =>
-        (await holodules.find(filter, WITHOUT_ID).sort(sort).maxTimeMS(timeoutMs).toArray()).map(toStream),
-      );
+    findByDay,
+    findDayAnswer(day, encoding) {
+      return answers.find(day, encoding);
     },
     findByKey(key) {
       return guarded(timeoutMs, async () => {

@@ -2,8 +2,8 @@
 // SQLite costs ~100 µs; asking whether anything changed costs ~2 µs, and days are read far more than written.
 // `data_version` moves when any other connection commits (another process: `holodule collect`, a second
 // instance); `total_changes()` when this connection writes. Either moving empties the cache.
-import type Database from 'better-sqlite3';
 import type { Stream } from '../types.js';
+import type { ChangeStamp } from './change-stamp.js';
 
 const MAX_DAYS = 64;
 
@@ -13,10 +13,7 @@ function deepFreeze(stream: Stream): Stream {
 }
 
 /** `load(day)` through a cache; the arrays it keeps are frozen, since every caller shares them. */
-export function cachedDays(db: Database.Database, load: (day: string) => Stream[]): (day: string) => Stream[] {
-  const versionOf = db
-    .prepare<[], [number, number]>('SELECT data_version, total_changes() FROM pragma_data_version')
-    .raw();
+export function cachedDays(stamp: ChangeStamp, load: (day: string) => Stream[]): (day: string) => Stream[] {
   const days = new Map<string, Stream[]>();
   // Days asked once and not kept yet. A day is kept when asked again: a client walking through many days once
   // would otherwise push out the days everyone asks for and leave the garbage collector a full cache to churn.
@@ -25,7 +22,8 @@ export function cachedDays(db: Database.Database, load: (day: string) => Stream[
   let changes = -1;
 
   return (day) => {
-    const [nowDataVersion, nowChanges] = versionOf.get()!;
+    const nowDataVersion = stamp.othersCommits();
+    const nowChanges = stamp.ownChanges();
     if (nowDataVersion !== dataVersion || nowChanges !== changes) {
       // The days kept so far were the popular ones: they are kept again on their next miss.
       for (const kept of days.keys()) askedOnce.add(kept);

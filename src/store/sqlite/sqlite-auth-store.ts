@@ -1,6 +1,7 @@
 // Auth state in the SQLite file: revocations, refresh-token chains, login failure counters, signing keys.
 import type Database from 'better-sqlite3';
 import type { AuthStore, LoginCounter, RefreshUse, StoredKey } from '../types.js';
+import { type ChangeStamp, UntilChanged } from './change-stamp.js';
 
 interface KeyRow {
   kid: string;
@@ -33,13 +34,16 @@ function toCounter(key: string, row: { count: unknown; window_start: unknown; la
   return { count, windowStart, lastAt } as LoginCounter;
 }
 
-export function sqliteAuthStore(db: Database.Database): AuthStore {
+export function sqliteAuthStore(db: Database.Database, stamp: ChangeStamp): AuthStore {
   // Revoked again later (a login: logout, then reuse), the revocation lasts until the later expiry.
   const revoke = db.prepare<[string, number]>(
     'INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?) ' +
       'ON CONFLICT(jti) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)',
   );
   const isRevoked = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM revoked_tokens WHERE jti = ?');
+  // Asked on every request with a token: the answer stays in memory until anything in the file changes (a
+  // revocation by any instance is a commit, so the next request asks the file again).
+  const revokedById = new UntilChanged<boolean>(stamp, 10_000);
   const saveRefresh = db.prepare(
     'INSERT INTO refresh_tokens (jti, family, username, user_id, expires_at) ' +
       'VALUES (@jti, @family, @username, @userId, @expiresAt)',
@@ -94,7 +98,7 @@ export function sqliteAuthStore(db: Database.Database): AuthStore {
       revoke.run(jti, expiresAt);
     },
     async isAccessTokenRevoked(id) {
-      return isRevoked.get(id) !== undefined;
+      return revokedById.get(id, () => isRevoked.get(id) !== undefined);
     },
     async saveRefreshToken(record) {
       saveRefresh.run(record);

@@ -25,10 +25,12 @@ import {
   type User,
   type UserStore,
 } from '../types.js';
+import { ChangeStamp, UntilChanged } from './change-stamp.js';
 import { cachedDays } from './day-cache.js';
 import { hasKeys, parseExtra, type StreamRow, toStream } from './stream-rows.js';
 import { sqliteAuthStore } from './sqlite-auth-store.js';
 import { CHANGES_SQL, sqliteChangeLog } from './sqlite-changes.js';
+import { DAY_ANSWERS_SQL, sqliteDayAnswers, TouchedDays } from './sqlite-day-answers.js';
 import { FACET_INDEX_SQL, SCHEMA_SQL, upgradeSchema } from './schema.js';
 import { countersPath, sqliteCounterStore } from './sqlite-counters.js';
 import { sqliteCredentialStore } from './sqlite-credentials.js';
@@ -102,13 +104,18 @@ function setUp(db: Database.Database): Connection {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // 8 MiB of pages (SQLite's default: 2 MiB): the day answers read often stay in memory, not in system calls.
+  db.pragma('cache_size = -8192');
   db.exec(SCHEMA_SQL);
   upgradeSchema(db);
   addFacetColumns(db);
   db.exec(FACET_INDEX_SQL);
   db.exec(CHANGES_SQL);
-  const { upsertAllNow, ...streams } = streamStore(db);
-  const { insertIfAbsentNow, ...users } = userStore(db);
+  db.exec(DAY_ANSWERS_SQL);
+  // One per connection: every cache on it asks whether the file changed through this one.
+  const stamp = new ChangeStamp(db);
+  const { upsertAllNow, ...streams } = streamStore(db, stamp);
+  const { insertIfAbsentNow, ...users } = userStore(db, stamp);
   const importAll = db.transaction((batch: Stream[], newUsers: NewUser[]): ImportCounts => {
     const counts = { streams: upsertAllNow(batch), users: { added: 0, kept: 0 } };
     for (const user of newUsers) counts.users[insertIfAbsentNow(user) ? 'added' : 'kept']++;
@@ -119,7 +126,7 @@ function setUp(db: Database.Database): Connection {
     streams,
     users,
     leases: leaseStore(db),
-    auth: sqliteAuthStore(db),
+    auth: sqliteAuthStore(db, stamp),
     talents: sqliteTalentStore(db),
     changes: sqliteChangeLog(db),
     credentials: sqliteCredentialStore(db),
@@ -188,9 +195,14 @@ export class SqliteStore implements Store {
 }
 
 /** The stream store, and its batch upsert as a plain call for use inside a larger transaction. */
-function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
+function streamStore(
+  db: Database.Database,
+  stamp: ChangeStamp,
+): StreamStore & { upsertAllNow: (streams: Stream[]) => UpsertCounts } {
   const byDay = db.prepare<[string, string], StreamRow>(DAY_QUERY_SQL);
-  const streamsOfDay = cachedDays(db, (day) => byDay.all(day, dayUpperBound(day)).map(toStream));
+  const loadDay = (day: string) => byDay.all(day, dayUpperBound(day)).map(toStream);
+  const streamsOfDay = cachedDays(stamp, loadDay);
+  const dayAnswers = sqliteDayAnswers(db, loadDay, stamp);
   const byKey = db.prepare<[string], StreamRow>(
     'SELECT key, video_id, datetime, name, title, url, description, extra FROM holodules WHERE key = ?',
   );
@@ -228,7 +240,7 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
   };
   const withFacets = (row: StreamRow) => ({ ...row, ...facetsOf(toStream(row)) });
   // The v2 queries' answers, kept like the days' (day-cache.ts): a popular query is read from SQLite once a change.
-  const cachedQueries = cachedDays(db, (key) => {
+  const cachedQueries = cachedDays(stamp, (key) => {
     const { sql, params } = streamQuerySql(JSON.parse(key) as StreamQuery);
     return prepared(sql)
       .all(...params)
@@ -249,38 +261,56 @@ function streamStore(db: Database.Database): StreamStore & { upsertAllNow: (stre
     };
   };
 
-  const upsertOne = (stream: Stream): UpsertOutcome => {
+  const upsertOne = (stream: Stream, touched: TouchedDays): UpsertOutcome => {
     const existing = byKey.get(stream.key);
     const row = toRow(stream, existing?.extra ?? null);
     if (!existing) {
       insert.run(withFacets(row));
+      touched.touch(row.datetime);
       return 'inserted';
     }
     if (sameRow(existing, row)) return 'unchanged';
     update.run(withFacets(row));
+    touched.touch(existing.datetime);
+    touched.touch(row.datetime);
     return 'updated';
   };
 
+  // Every write builds the answers of the days it touched before it commits: the next read is one lookup.
   const upsertAll = db.transaction((streams: Stream[]): UpsertCounts => {
     const counts: UpsertCounts = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const stream of streams) counts[upsertOne(stream)]++;
+    const touched = new TouchedDays();
+    for (const stream of streams) counts[upsertOne(stream, touched)]++;
+    dayAnswers.rebuild(touched);
     return counts;
   });
 
   const move = db.transaction((fromKey: string, stream: Stream): UpsertOutcome => {
+    const touched = new TouchedDays();
     const old = fromKey === stream.key ? undefined : byKey.get(fromKey);
-    if (!old) return upsertOne(stream);
+    if (!old) {
+      const outcome = upsertOne(stream, touched);
+      dayAnswers.rebuild(touched);
+      return outcome;
+    }
+    touched.touch(old.datetime);
+    touched.touch(byKey.get(stream.key)?.datetime);
+    touched.touch(stream.datetime);
     removeKey.run(fromKey);
     removeKey.run(stream.key);
     // Counted here, where the key changes, so a calendar's SEQUENCE grows with every reschedule.
     const moves = movesOf(parseExtra(old.extra)) + 1;
     insert.run(withFacets(toRow({ ...stream, extra: { ...stream.extra, moves } }, old.extra)));
+    dayAnswers.rebuild(touched);
     return 'updated';
   });
 
   return {
     async findByDay(day) {
       return streamsOfDay(day);
+    },
+    async findDayAnswer(day, encoding) {
+      return dayAnswers.find(day, encoding);
     },
     async findByKey(key) {
       const row = byKey.get(key);
@@ -326,9 +356,14 @@ function sameRow(a: StreamRow, b: StreamRow): boolean {
 }
 
 /** The user store, and its insert-if-absent as a plain call for use inside a larger transaction. */
-function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (user: NewUser) => boolean } {
+function userStore(
+  db: Database.Database,
+  stamp: ChangeStamp,
+): UserStore & { insertIfAbsentNow: (user: NewUser) => boolean } {
   const byName = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE username = ?`);
   const byUid = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE uid = ?`);
+  // Every request with a token reads its user: the row stays in memory until anything in the file changes.
+  const rowsByUid = new UntilChanged<UserRow | undefined>(stamp, 10_000);
   const all = db.prepare<[], UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY username`);
   const insert = db.prepare(
     `INSERT INTO users (${USER_COLUMNS}) VALUES (@id, @username, @password, @extra, @uid, @created_at)`,
@@ -381,7 +416,7 @@ function userStore(db: Database.Database): UserStore & { insertIfAbsentNow: (use
       return row ? withUid(row) : null;
     },
     async findByUid(uid) {
-      const row = byUid.get(uid);
+      const row = rowsByUid.get(uid, () => byUid.get(uid));
       return row ? withUid(row) : null;
     },
     async list() {
