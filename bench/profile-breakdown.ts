@@ -1,4 +1,4 @@
-// `node dist/bench/profile-breakdown.js <file.cpuprofile>...`: where a server's CPU time went, by what the code
+// `node build/bench/profile-breakdown.js <file.cpuprofile>...`: where a server's CPU time went, by what the code
 // does (query, row mapping, serialization, auth, framework, …), from the profiles `npm run bench -- --profile`
 // writes. Each sample goes to the innermost frame of ours or of a library that a rule below names; a sample
 // only in Node's own code (sockets, http parsing) is "node: http + sockets". docs/performance.md shows the result.

@@ -1,30 +1,13 @@
-// GET /holodules/<date> compressed: the store's Brotli and gzip bytes, chosen by Accept-Encoding, over real HTTP
-// (node:http, which does not decompress; fetch would). On MongoDB too, via on-mongodb.test.ts.
+// GET /holodules/<date> compressed: the store's Brotli and gzip bytes, chosen by Accept-Encoding, read as sent
+// (rawRequest, which does not decompress; fetch would). On MongoDB too, via on-mongodb.test.ts.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { makeStream } from '../support/streams.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { type RawAnswer, rawRequest, startTestApp, type TestServer } from '../support/test-server.js';
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function rawGet(url: string, headers: Record<string, string>): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** The bytes as sent, undecoded (rawRequest, not fetch: fetch would decompress). */
+const rawGet = (url: string, headers: Record<string, string>): Promise<RawAnswer> => rawRequest(url, { headers });
 
 const decoded = (answer: RawAnswer): Buffer =>
   answer.headers['content-encoding'] === 'br'
@@ -39,7 +22,7 @@ describe('GET /holodules/<date> with Accept-Encoding', () => {
   const DAY = '/holodules/20201209';
 
   before(async () => {
-    sut = await startTestServer();
+    sut = await startTestApp();
     await sut.addUser('user01', 'password01');
     await sut.store.streams.upsertMany(
       Array.from({ length: 12 }, (_, i) =>

@@ -24,7 +24,8 @@ const COMPARED_HEADERS = [
 
 const REQUESTS: Array<[string, string, RequestInit?]> = [
   ['the health check', '/healthz'],
-  ['a day without a token', '/holodules/20201209'],
+  ['a day without a token (public read; gzip by default, decoded)', '/holodules/20201209'],
+  ['a day asked for brotli', '/holodules/20201209', { headers: { 'accept-encoding': 'br' } }],
   ['a bad date', '/holodules/2020-12-09'],
   ['an unknown path', '/no/such/thing'],
   ['an unknown path a browser asks for', '/no/such/thing', { headers: { accept: 'text/html' } }],
