@@ -153,15 +153,15 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         const user = await sut.users.findByUsername('user01');
         assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
         assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
-        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
-        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, undefined);
+        assert.equal((await sut.users.findByUid(user!.uid))?.tokenVersion, 0);
+        assert.equal((await sut.users.findByUid(user!.uid))?.tokenVersion, 0);
 
         await other.auth.revokeAccessToken('fam:login-1', Date.now() + 60_000);
         await other.users.bumpTokenVersion('user01');
 
         assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), true);
         assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-2'), false);
-        assert.equal((await sut.users.findByUid(user!.uid))?.extra?.token_version, 1);
+        assert.equal((await sut.users.findByUid(user!.uid))?.tokenVersion, 1);
         await other.users.remove('user01');
         assert.equal(await sut.users.findByUid(user!.uid), null);
       }));
