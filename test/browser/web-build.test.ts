@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { WEB_ROOT } from './harness.js';
 
-/** JavaScript + CSS of the first page, compressed: issue 13's budget. */
+/** JavaScript + CSS of the first page, compressed: the page's budget (docs/web-page.md). */
 const BUDGET_BYTES = 60 * 1024;
 
 const indexHtml = () => readFileSync(join(WEB_ROOT, 'index.html'), 'utf8');

@@ -1,4 +1,4 @@
-// Who a token names, and what ends it: issue 9 points 1, 2 and 9, over HTTP (again on MongoDB in on-mongodb.test.ts).
+// Who a token names, and what ends it: user ids in `sub`, the original app's tokens, logout ending the whole login, over HTTP (again on MongoDB in on-mongodb.test.ts).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
