@@ -404,8 +404,8 @@ export interface Store {
   ready(deadlineMs: number): Promise<Readiness>;
   /**
    * A request begins: every read from now on sees every write committed before this call (on any instance),
-   * and the reads of the current task may share one check of whether anything changed (SQLite: one
-   * `PRAGMA data_version` per request instead of one per store call). MongoDB: nothing to do.
+   * and the reads until the event loop's next check phase may share one check of whether anything changed
+   * (SQLite: one `PRAGMA data_version` per request instead of one per store call). MongoDB: nothing to do.
    */
   beginRequest(): void;
   close(): Promise<void>;

@@ -78,7 +78,6 @@ export const requireReaderPlugin = fp(async (app: FastifyInstance) => {
 
   app.decorate('requireReader', async (request: FastifyRequest, reply: FastifyReply) => {
     request.acceptsApiKey = true;
-    app.store.beginRequest();
     if (!hasAuthorization(request) && hasApiKey(request)) {
       const key = request.headers['x-api-key'];
       request.user = await userOfApiKey(app.store, typeof key === 'string' ? key.trim() : '');

@@ -46,7 +46,6 @@ export const requireUserPlugin = fp(async (app: FastifyInstance) => {
   async function requireUser(request: FastifyRequest): Promise<void> {
     // An API key only reads: anything behind this guard (accounts, keys, feeds, writes) needs a login's token.
     if (!hasAuthorization(request) && hasApiKey(request)) throw keyCannotDoThis();
-    app.store.beginRequest();
     const verified = await app.tokens.verify(tokenFromAuthorizationHeader(request.headers.authorization), 'access');
     request.user = await userOfToken(app.store, verified);
     request.claims = verified.claims;

@@ -3,10 +3,10 @@
 // costs ~2 µs, as much as a primary-key lookup, so it is read once per run of synchronous code (until the next
 // microtask) and shared by every cache on the connection: a request arriving after another instance's commit is
 // always handled in a later task, so it always sees the commit. total_changes() costs ~0.1 µs and is read each time.
-// An HTTP request says when it begins (`holdFromNow`): the reading is then taken afresh and kept until the task
-// ends (the next `process.nextTick`, which Node runs once the current callback and every promise continuation
-// it started have run, before it takes the next I/O event), so the token's checks and the day's answer of one
-// request share one reading, taken after the request arrived.
+// Every HTTP request says when it begins (`holdFromNow`, from the app's first onRequest hook): the reading is
+// then taken afresh, after the request arrived, and kept until the event loop's check phase (`setImmediate`),
+// so the token's checks and the day's answer of one request share one reading. A request that begins meanwhile
+// takes its own reading again, so no request uses a reading older than itself.
 import type Database from 'better-sqlite3';
 
 export class ChangeStamp {
@@ -31,13 +31,13 @@ export class ChangeStamp {
 
   /**
    * A unit of work (an HTTP request) begins: every commit made before now is seen by the next read, and that
-   * reading is kept until the current task ends.
+   * reading is kept until the event loop's check phase (or the next unit of work).
    */
   holdFromNow(): void {
     this.dataVersion = undefined;
     if (this.held) return;
     this.held = true;
-    process.nextTick(this.release);
+    setImmediate(this.release);
   }
 
   private readonly forget = (): void => {
