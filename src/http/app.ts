@@ -166,6 +166,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   app.decorate('lifecycle', { draining: false });
 
+  // Each request's reads see every write committed before it arrived, on any instance (Store.beginRequest).
+  app.addHook('onRequest', (_request, _reply, done) => {
+    deps.store.beginRequest();
+    done();
+  });
   app.addSchema(JwtErrorBody);
   app.addSchema(PlainErrorBody);
   app.addSchema(ProblemBody);

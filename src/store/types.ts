@@ -402,5 +402,11 @@ export interface Store {
   importAll(streams: Stream[], users: NewUser[]): Promise<ImportCounts>;
   /** Whether requests can read and write now, answered within about `deadlineMs` (cheap: no data is written). */
   ready(deadlineMs: number): Promise<Readiness>;
+  /**
+   * A request begins: every read from now on sees every write committed before this call (on any instance),
+   * and the reads until the event loop's next check phase may share one check of whether anything changed
+   * (SQLite: one `PRAGMA data_version` per request instead of one per store call). MongoDB: nothing to do.
+   */
+  beginRequest(): void;
   close(): Promise<void>;
 }

@@ -166,6 +166,28 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.users.findByUid(user!.uid), null);
       }));
 
+    it('when a request begins after another instance revoked a token, then that request sees it, in the same task too', () =>
+      withStore(async (sut, another) => {
+        const other = await another();
+        await sut.users.create({ id: '1', username: 'user01', password: 'x' });
+        const user = await sut.users.findByUsername('user01');
+        // One request: its checks may share one look at whether the file changed.
+        sut.beginRequest();
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), false);
+        assert.equal((await sut.users.findByUid(user!.uid))?.tokenVersion, 0);
+
+        await other.auth.revokeAccessToken('fam:login-1', Date.now() + 60_000);
+        await other.users.bumpTokenVersion('user01');
+
+        // The next request, even with no I/O in between (the same task), sees both writes.
+        sut.beginRequest();
+        assert.equal(await sut.auth.isAccessTokenRevoked('fam:login-1'), true);
+        assert.equal((await sut.users.findByUid(user!.uid))?.tokenVersion, 1);
+        await other.users.remove('user01');
+        sut.beginRequest();
+        assert.equal(await sut.users.findByUid(user!.uid), null);
+      }));
+
     it('returns an empty list for a day without streams', () =>
       withStore(async (sut) => {
         await sut.streams.upsertMany([makeStream('20201209 090000')]);

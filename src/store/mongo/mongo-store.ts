@@ -82,6 +82,9 @@ export class MongoStore implements Store {
   }
 
   /** A ping, within the deadline (or the store's own timeout, if shorter). */
+  /** Every read is a round trip to the server: nothing is kept that a request could find stale. */
+  beginRequest(): void {}
+
   async ready(deadlineMs: number): Promise<Readiness> {
     try {
       await guarded(Math.min(deadlineMs, this.timeoutMs), () => this.db.command({ ping: 1 }));

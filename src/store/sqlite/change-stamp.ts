@@ -3,12 +3,17 @@
 // costs ~2 µs, as much as a primary-key lookup, so it is read once per run of synchronous code (until the next
 // microtask) and shared by every cache on the connection: a request arriving after another instance's commit is
 // always handled in a later task, so it always sees the commit. total_changes() costs ~0.1 µs and is read each time.
+// Every HTTP request says when it begins (`holdFromNow`, from the app's first onRequest hook): the reading is
+// then taken afresh, after the request arrived, and kept until the event loop's check phase (`setImmediate`),
+// so the token's checks and the day's answer of one request share one reading. A request that begins meanwhile
+// takes its own reading again, so no request uses a reading older than itself.
 import type Database from 'better-sqlite3';
 
 export class ChangeStamp {
   private readonly dataVersionOf: Database.Statement<[], number>;
   private readonly totalChangesOf: Database.Statement<[], number>;
   private dataVersion: number | undefined;
+  private held = false;
 
   constructor(db: Database.Database) {
     this.dataVersionOf = db.prepare<[], number>('PRAGMA data_version').pluck();
@@ -19,12 +24,30 @@ export class ChangeStamp {
   othersCommits(): number {
     if (this.dataVersion === undefined) {
       this.dataVersion = this.dataVersionOf.get()!;
-      queueMicrotask(() => {
-        this.dataVersion = undefined;
-      });
+      if (!this.held) queueMicrotask(this.forget);
     }
     return this.dataVersion;
   }
+
+  /**
+   * A unit of work (an HTTP request) begins: every commit made before now is seen by the next read, and that
+   * reading is kept until the event loop's check phase (or the next unit of work).
+   */
+  holdFromNow(): void {
+    this.dataVersion = undefined;
+    if (this.held) return;
+    this.held = true;
+    setImmediate(this.release);
+  }
+
+  private readonly forget = (): void => {
+    this.dataVersion = undefined;
+  };
+
+  private readonly release = (): void => {
+    this.held = false;
+    this.dataVersion = undefined;
+  };
 
   /** This connection's writes so far. */
   ownChanges(): number {

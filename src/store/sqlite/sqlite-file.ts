@@ -50,6 +50,11 @@ export class SqliteFile<C extends SqliteConnection> {
     this.current = this.open(true);
   }
 
+  /** The connection open now, if any (nothing is opened or checked). */
+  openConnection(): C | undefined {
+    return this.current;
+  }
+
   /** The connection open now: opened again if the path no longer names its file, or if a fault dropped it. */
   connection(checkIdentityNow = false): C {
     if (this.closed) throw new Error('the SQLite store is closed');

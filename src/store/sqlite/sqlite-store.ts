@@ -98,6 +98,7 @@ interface Connection {
   readonly credentials: CredentialStore;
   readonly favourites: FavouriteStore;
   readonly importAll: (streams: Stream[], users: NewUser[]) => ImportCounts;
+  readonly stamp: ChangeStamp;
 }
 
 function setUp(db: Database.Database): Connection {
@@ -132,6 +133,7 @@ function setUp(db: Database.Database): Connection {
     credentials: sqliteCredentialStore(db),
     favourites: sqliteFavouriteStore(db),
     importAll,
+    stamp,
   };
 }
 
@@ -186,6 +188,10 @@ export class SqliteStore implements Store {
 
   ready(deadlineMs: number): Promise<Readiness> {
     return this.file.ready(deadlineMs);
+  }
+
+  beginRequest(): void {
+    this.file.openConnection()?.stamp.holdFromNow();
   }
 
   async close(): Promise<void> {
