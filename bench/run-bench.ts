@@ -457,7 +457,7 @@ async function main(options: BenchOptions): Promise<number> {
   };
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
-  const markdown = options.out.replace(/\.json$/, '') + '.md';
+  const markdown = `${options.out.replace(/\.json$/, '')}.md`;
   writeFileSync(markdown, formatMarkdown(rows, targets));
   log(`results: ${options.out}, ${markdown}`);
   rmSync(runDir, { recursive: true, force: true });

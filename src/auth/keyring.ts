@@ -104,7 +104,7 @@ export async function loadKeyring(options: KeyringOptions): Promise<Keyring> {
     for (const key of live) next.set(key.kid, materialOf(key));
     if (configured && configuredKid) next.set(configuredKid, { ...configured, kid: configuredKid });
     const active = live.filter((k) => k.retiredAt === null && k.alg === jwt.algorithm).at(-1);
-    const print = [...next.keys()].sort().join(',') + `|${active?.kid ?? ''}`;
+    const print = `${[...next.keys()].sort().join(',')}|${active?.kid ?? ''}`;
     if (print !== fingerprint) {
       fingerprint = print;
       generation++;

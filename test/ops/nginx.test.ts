@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { loadConfig } from '../../src/config.js';
 import { exitOf } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { PAGE_CSP } from '../../src/http/plugins/web-page.js';

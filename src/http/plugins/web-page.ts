@@ -146,7 +146,7 @@ export async function registerWebPage(app: FastifyInstance, root: string): Promi
     });
   }
 
-  app.get(FAVICON_PATH, page, async (request, reply) => {
+  app.get(FAVICON_PATH, page, async (_request, reply) => {
     let icon: Buffer;
     try {
       icon = readFileSync(join(root, FAVICON_PATH));
