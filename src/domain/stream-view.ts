@@ -21,11 +21,9 @@ export interface StreamResource {
   updated_at: string | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function streamResource(stream: Stream, talents: TalentDirectory): StreamResource {
   const extra = stream.extra ?? {};
-  const youtube = isRecord(extra.youtube) ? extra.youtube : {};
+  const youtube = stream.youtube ?? {};
   const code = talentCodeOf(stream.key);
   const talent = talents.talent(code);
   return {
@@ -50,6 +48,6 @@ export function streamResource(stream: Stream, talents: TalentDirectory): Stream
     status: statusOf(stream),
     actual_start: rfc3339OrNull(youtube.actual_start),
     actual_end: rfc3339OrNull(youtube.actual_end),
-    updated_at: rfc3339OrNull(extra.last_updated ?? extra.first_seen),
+    updated_at: rfc3339OrNull(stream.lastUpdated ?? stream.firstSeen),
   };
 }

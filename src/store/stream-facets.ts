@@ -48,9 +48,8 @@ export function orderStartOf(stream: Stream): string {
  * any word (the original's, imported history) is `ended`.
  */
 export function statusOf(stream: Stream): StreamStatus {
-  const extra = stream.extra ?? {};
-  if (extra.disappeared_at) return 'missing';
-  switch (extra.live_status) {
+  if (stream.disappearedAt) return 'missing';
+  switch (stream.liveStatus) {
     case 'unavailable':
       return 'missing';
     case 'live':
