@@ -1,5 +1,5 @@
 // A stored stream as v2 shows it: times in RFC 3339 UTC, the talent and collaborators named by the directory.
-import { collaboratorsOf, startUtcOf, statusOf, talentCodeOf } from '../store/stream-facets.js';
+import { collaboratorsOf, startUtcOf, statusOf, talentCodeOf, thumbnailOf } from '../store/stream-facets.js';
 import type { Stream, StreamStatus } from '../store/types.js';
 import { type TalentDirectory, UNKNOWN_GROUP } from '../talents/directory.js';
 import { rfc3339OrNull } from './rfc3339.js';
@@ -22,7 +22,6 @@ export interface StreamResource {
 }
 
 export function streamResource(stream: Stream, talents: TalentDirectory): StreamResource {
-  const extra = stream.extra ?? {};
   const youtube = stream.youtube ?? {};
   const code = talentCodeOf(stream.key);
   const talent = talents.talent(code);
@@ -41,10 +40,7 @@ export function streamResource(stream: Stream, talents: TalentDirectory): Stream
     title: stream.title,
     description: stream.description,
     url: stream.url,
-    thumbnail:
-      typeof extra.thumbnail === 'string' && extra.thumbnail !== ''
-        ? extra.thumbnail
-        : `https://img.youtube.com/vi/${stream.video_id}/mqdefault.jpg`,
+    thumbnail: thumbnailOf(stream),
     status: statusOf(stream),
     actual_start: rfc3339OrNull(youtube.actual_start),
     actual_end: rfc3339OrNull(youtube.actual_end),

@@ -79,6 +79,14 @@ export function collaboratorsOf(stream: Stream): StoredCollaborator[] {
   });
 }
 
+/** The card's thumbnail as collected, else YouTube's standard one for the video. */
+export function thumbnailOf(stream: Stream): string {
+  const stored = stream.extra?.thumbnail;
+  return typeof stored === 'string' && stored !== ''
+    ? stored
+    : `https://img.youtube.com/vi/${stream.video_id}/mqdefault.jpg`;
+}
+
 export function facetsOf(stream: Stream): StreamFacets {
   const names = collaboratorsOf(stream).flatMap((c) => (c.name ? [c.name] : []));
   return {

@@ -26,7 +26,7 @@ function isYouTubeData(v: unknown): v is YouTubeData {
 }
 
 /** The stream with its typed state taken out of `extra`; `extra` keeps the rest (fields holodule does not know). */
-export function readStreamState<T extends Stream>(stream: T): T {
+export function readStreamState(stream: Stream): Stream {
   const stored = stream.extra;
   if (stored === undefined) return stream;
   const extra = { ...stored };
@@ -52,7 +52,7 @@ export function readStreamState<T extends Stream>(stream: T): T {
     delete extra.disappeared_at;
   }
   const { extra: _, ...rest } = stream;
-  const out = { ...rest, ...state } as T;
+  const out: Stream = { ...rest, ...state };
   if (Object.keys(extra).length > 0) out.extra = extra;
   return out;
 }
