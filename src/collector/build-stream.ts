@@ -2,6 +2,7 @@
 // The rule throughout: a source that did not answer changes nothing; only answers replace stored values.
 import { isDeepStrictEqual } from 'node:util';
 import type { StoredCollaborator } from '../store/stream-facets.js';
+import { storedExtraOf } from '../store/stream-state.js';
 import type { Stream } from '../store/types.js';
 import { contractDatetime } from './japan-time.js';
 import type { ScheduleCard } from './parse-schedule-page.js';
@@ -42,7 +43,6 @@ export function streamKey(code: string, start: Date): string {
 export function buildStream(s: StreamSources): Stream {
   const { card, existing, youtube } = s;
   const found = youtube.kind === 'found' ? youtube.video : undefined;
-  const stored = existing?.extra ?? {};
   const extra: Record<string, unknown> = {
     start_utc: card.start.toISOString(),
     live: card.live,
@@ -51,12 +51,21 @@ export function buildStream(s: StreamSources): Stream {
     collaborators: s.collaborators,
     talent_code_generated: s.codeGenerated,
     source: s.source,
-    disappeared_at: null,
   };
-  const liveStatus = liveStatusOf(card, youtube, stored);
-  if (liveStatus !== undefined) extra.live_status = liveStatus;
+  const stream: Stream = {
+    key: streamKey(s.code, card.start),
+    video_id: card.videoId,
+    datetime: contractDatetime(card.start),
+    name: card.name,
+    title: found?.title || existing?.title || s.listed?.title || '',
+    url: watchUrl(card.videoId),
+    description: found ? cleanDescription(found.description) : (existing?.description ?? ''),
+    extra,
+  };
+  const liveStatus = liveStatusOf(card, youtube, existing);
+  if (liveStatus !== undefined) stream.liveStatus = liveStatus;
   if (found) {
-    extra.youtube = {
+    stream.youtube = {
       status: 'ok',
       channel_id: found.channelId,
       channel_title: found.channelTitle,
@@ -68,22 +77,14 @@ export function buildStream(s: StreamSources): Stream {
     };
   } else if (youtube.kind === 'missing') {
     // Private or deleted: say so, and keep every value learnt while it was visible.
-    extra.youtube = { ...(isRecord(stored.youtube) ? stored.youtube : {}), status: 'unavailable' };
+    stream.youtube = { ...existing?.youtube, status: 'unavailable' };
   }
-  return {
-    key: streamKey(s.code, card.start),
-    video_id: card.videoId,
-    datetime: contractDatetime(card.start),
-    name: card.name,
-    title: found?.title || existing?.title || s.listed?.title || '',
-    url: watchUrl(card.videoId),
-    description: found ? cleanDescription(found.description) : (existing?.description ?? ''),
-    extra,
-  };
+  stream.disappearedAt = null;
+  return stream;
 }
 
 /** YouTube's word when it answered; otherwise the page's red border; nothing when the stored value stands. */
-function liveStatusOf(card: ScheduleCard, youtube: YouTubeAnswer, stored: Record<string, unknown>): string | undefined {
+function liveStatusOf(card: ScheduleCard, youtube: YouTubeAnswer, stored: Stream | undefined): string | undefined {
   if (youtube.kind === 'found') {
     const v = youtube.video;
     if (v.actualEndTime) return 'completed';
@@ -91,25 +92,18 @@ function liveStatusOf(card: ScheduleCard, youtube: YouTubeAnswer, stored: Record
     return v.liveBroadcastContent;
   }
   if (youtube.kind === 'missing') return 'unavailable';
-  if (isRecord(stored.youtube) && stored.youtube.status === 'ok' && isFinal(stored.live_status)) return undefined;
+  if (stored?.youtube?.status === 'ok' && isFinal(stored.liveStatus)) return undefined;
   if (card.live) return 'live';
   // The border went away: it was live, so it is over. Any other stored status stands until a source says more.
-  if (stored.live_status === 'live') return 'completed';
-  return typeof stored.live_status === 'string' ? undefined : 'upcoming';
+  if (stored?.liveStatus === 'live') return 'completed';
+  return stored?.liveStatus !== undefined ? undefined : 'upcoming';
 }
 
-const isFinal = (status: unknown): boolean => status === 'completed' || status === 'none';
+const isFinal = (status: string | undefined): boolean => status === 'completed' || status === 'none';
 
 /** Nothing left to learn from YouTube: it answered, and the stream is over (or was never live). */
 export function isComplete(stream: Stream | undefined): boolean {
-  const extra = stream?.extra;
-  return (
-    !!extra &&
-    isRecord(extra.youtube) &&
-    extra.youtube.status === 'ok' &&
-    isFinal(extra.live_status) &&
-    stream.title !== ''
-  );
+  return !!stream && stream.youtube?.status === 'ok' && isFinal(stream.liveStatus) && stream.title !== '';
 }
 
 /** Whether storing `next` over `existing` would change anything but bookkeeping. */
@@ -125,8 +119,8 @@ export function sameContent(existing: Stream, next: Stream): boolean {
   ) {
     return false;
   }
-  const stored = existing.extra ?? {};
-  return Object.entries(next.extra ?? {}).every(([k, v]) => BOOKKEEPING.has(k) || isDeepStrictEqual(stored[k], v));
+  const stored = storedExtraOf(existing) ?? {};
+  return Object.entries(storedExtraOf(next) ?? {}).every(
+    ([k, v]) => BOOKKEEPING.has(k) || isDeepStrictEqual(stored[k], v),
+  );
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -270,7 +270,8 @@ export function createCollector(options: CollectorOptions): Collector {
         result.unchanged++;
         continue;
       }
-      next.extra = { ...next.extra, first_seen: existing?.extra?.first_seen ?? stamp, last_updated: stamp };
+      next.firstSeen = existing?.firstSeen ?? stamp;
+      next.lastUpdated = stamp;
       if (existing && existing.key !== next.key) plan.moves.push({ from: existing.key, stream: next });
       else plan.writes.push(next);
       plan.changes.push({ before: existing, after: asStored(existing, next) });

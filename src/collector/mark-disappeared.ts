@@ -18,8 +18,9 @@ export async function markDisappeared(store: Store, cards: ScheduleCard[], stamp
   for (const day of daysBetween(first.slice(0, 8), last.slice(0, 8))) {
     for (const stream of await store.streams.findByDay(day)) {
       if (stream.datetime < first || stream.datetime > last || seen.has(stream.video_id)) continue;
-      if (stream.extra?.disappeared_at) continue;
-      marks.push({ before: stream, after: { ...stream, extra: { disappeared_at: stamp, last_updated: stamp } } });
+      if (stream.disappearedAt) continue;
+      const { extra: _, ...fields } = stream;
+      marks.push({ before: stream, after: { ...fields, disappearedAt: stamp, lastUpdated: stamp } });
     }
   }
   if (marks.length === 0) return [];

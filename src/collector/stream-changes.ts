@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { streamResource } from '../domain/stream-view.js';
 import { collaboratorsOf, startUtcOf, statusOf, talentCodeOf } from '../store/stream-facets.js';
+import { mergedStream } from '../store/stream-state.js';
 import type { ChangeType, NewChange, Stream, StreamStatus } from '../store/types.js';
 import type { TalentDirectory } from '../talents/directory.js';
 
@@ -20,8 +21,7 @@ const STATUS_CHANGES: Record<StreamStatus, ChangeType> = {
 };
 
 /** The stream as the store keeps it after writing `next` over `before`: our own fields merged, the new ones winning. */
-export const asStored = (before: Stream | undefined, next: Stream): Stream =>
-  before ? { ...next, extra: { ...before.extra, ...next.extra } } : next;
+export const asStored = (before: Stream | undefined, next: Stream): Stream => mergedStream(before, next);
 
 /** What a client can tell apart, with the values it had before. */
 function differences(before: Stream, after: Stream): Record<string, unknown> {

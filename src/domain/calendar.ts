@@ -83,16 +83,15 @@ export function renderCalendar(
     const startText = startUtcOf(stream);
     const start = timeOf(startText);
     if (start === null) continue;
-    const extra = stream.extra ?? {};
-    const youtube = isRecord(extra.youtube) ? extra.youtube : {};
+    const youtube = stream.youtube ?? {};
     const status = statusOf(stream);
     const actualEnd = status === 'ended' ? timeOf(youtube.actual_end) : null;
     const end = actualEnd !== null && actualEnd > start ? actualEnd : start + settings.defaultMinutes * MINUTE_MS;
     const talent = directory.talent(talentCodeOf(stream.key))?.name ?? stream.name;
-    const modified = timeOf(extra.last_updated) ?? timeOf(extra.first_seen);
+    const modified = timeOf(stream.lastUpdated) ?? timeOf(stream.firstSeen);
     calendar.createEvent({
       id: `${stream.video_id}@holodule`,
-      sequence: movesOf(extra),
+      sequence: movesOf(stream.extra),
       // DTSTAMP from the data, not the clock: the same schedule gives the same bytes (and ETag) every time.
       stamp: new Date(modified ?? start),
       start: new Date(start),

@@ -1,5 +1,5 @@
 // A stored stream as v2 shows it: times in RFC 3339 UTC, the talent and collaborators named by the directory.
-import { collaboratorsOf, startUtcOf, statusOf, talentCodeOf } from '../store/stream-facets.js';
+import { collaboratorsOf, startUtcOf, statusOf, talentCodeOf, thumbnailOf } from '../store/stream-facets.js';
 import type { Stream, StreamStatus } from '../store/types.js';
 import { type TalentDirectory, UNKNOWN_GROUP } from '../talents/directory.js';
 import { rfc3339OrNull } from './rfc3339.js';
@@ -21,11 +21,8 @@ export interface StreamResource {
   updated_at: string | null;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export function streamResource(stream: Stream, talents: TalentDirectory): StreamResource {
-  const extra = stream.extra ?? {};
-  const youtube = isRecord(extra.youtube) ? extra.youtube : {};
+  const youtube = stream.youtube ?? {};
   const code = talentCodeOf(stream.key);
   const talent = talents.talent(code);
   return {
@@ -43,13 +40,10 @@ export function streamResource(stream: Stream, talents: TalentDirectory): Stream
     title: stream.title,
     description: stream.description,
     url: stream.url,
-    thumbnail:
-      typeof extra.thumbnail === 'string' && extra.thumbnail !== ''
-        ? extra.thumbnail
-        : `https://img.youtube.com/vi/${stream.video_id}/mqdefault.jpg`,
+    thumbnail: thumbnailOf(stream),
     status: statusOf(stream),
     actual_start: rfc3339OrNull(youtube.actual_start),
     actual_end: rfc3339OrNull(youtube.actual_end),
-    updated_at: rfc3339OrNull(extra.last_updated ?? extra.first_seen),
+    updated_at: rfc3339OrNull(stream.lastUpdated ?? stream.firstSeen),
   };
 }

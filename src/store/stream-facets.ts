@@ -48,9 +48,8 @@ export function orderStartOf(stream: Stream): string {
  * any word (the original's, imported history) is `ended`.
  */
 export function statusOf(stream: Stream): StreamStatus {
-  const extra = stream.extra ?? {};
-  if (extra.disappeared_at) return 'missing';
-  switch (extra.live_status) {
+  if (stream.disappearedAt) return 'missing';
+  switch (stream.liveStatus) {
     case 'unavailable':
       return 'missing';
     case 'live':
@@ -78,6 +77,14 @@ export function collaboratorsOf(stream: Stream): StoredCollaborator[] {
     const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
     return { code: text(o.code), name: text(o.name), avatar: text(o.avatar) };
   });
+}
+
+/** The card's thumbnail as collected, else YouTube's standard one for the video. */
+export function thumbnailOf(stream: Stream): string {
+  const stored = stream.extra?.thumbnail;
+  return typeof stored === 'string' && stored !== ''
+    ? stored
+    : `https://img.youtube.com/vi/${stream.video_id}/mqdefault.jpg`;
 }
 
 export function facetsOf(stream: Stream): StreamFacets {

@@ -5,9 +5,38 @@ import type { DayAnswer, DayEncoding } from './day-answer.js';
 import type { StreamFields } from '../schemas/stream.js';
 import type { Role } from '../schemas/user.js';
 
+/** What YouTube said about a stream, as the collector stores it (under `youtube`, its field names kept). */
+export interface YouTubeData {
+  /** `ok` when YouTube answered, `unavailable` once it stopped showing the video (private or deleted). */
+  status?: string;
+  channel_id?: string | null;
+  channel_title?: string | null;
+  published_at?: string | null;
+  live_broadcast_content?: string | null;
+  scheduled_start?: string | null;
+  actual_start?: string | null;
+  actual_end?: string | null;
+}
+
+/**
+ * A stream's state of ours, parsed once by the store (stream-state.ts). Each field is absent when nothing is stored
+ * (or, on a write, when the write says nothing of it: what is stored stands).
+ */
+export interface StreamState {
+  /** YouTube's word (`upcoming`, `live`, `none`), `completed` once over, `unavailable` once YouTube hides it. */
+  liveStatus?: string;
+  youtube?: YouTubeData;
+  /** When the collector first stored the stream (RFC 3339 UTC). */
+  firstSeen?: string;
+  /** When the collector last changed it (RFC 3339 UTC). */
+  lastUpdated?: string;
+  /** When the page stopped showing it; null once it showed it again. */
+  disappearedAt?: string | null;
+}
+
 /** A stream document in the original's shape: every contract field is a string (src/schemas/stream.ts). */
-export interface Stream extends StreamFields {
-  /** Fields of our own (or unknown ones found in the database), kept beside the contract's. */
+export interface Stream extends StreamFields, StreamState {
+  /** Fields holodule does not type (or unknown ones found in the database), kept beside the contract's. */
   extra?: Record<string, unknown>;
 }
 

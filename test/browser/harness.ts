@@ -138,7 +138,7 @@ export interface SeedStream {
   collaborators?: Array<{ code: string | null; name: string | null }>;
 }
 
-/** A stored stream as the collector writes one (status, collaborators and thumbnail in `extra`). */
+/** A stored stream as the collector writes one (its live status, and collaborators and thumbnail in `extra`). */
 export function storedStream(spec: SeedStream): Stream {
   const status = spec.status ?? 'upcoming';
   return {
@@ -149,8 +149,8 @@ export function storedStream(spec: SeedStream): Stream {
     title: spec.title ?? `${spec.name} の配信`,
     url: `https://www.youtube.com/watch?v=${spec.videoId}`,
     description: '',
+    liveStatus: status === 'missing' ? 'unavailable' : status === 'ended' ? 'none' : status,
     extra: {
-      live_status: status === 'missing' ? 'unavailable' : status === 'ended' ? 'none' : status,
       thumbnail: `https://i.ytimg.com/vi/${spec.videoId}/mqdefault.jpg`,
       collaborators: (spec.collaborators ?? []).map((c) => ({
         code: c.code,

@@ -361,7 +361,7 @@ describe('the schedule page in Chromium', { skip }, () => {
       return true;
     });
     assert.equal(marker, true);
-    await changeStream(sut.store, 'HL0503_20201209_230000', { extra: { live_status: 'live' } });
+    await changeStream(sut.store, 'HL0503_20201209_230000', { liveStatus: 'live' });
     await page.locator('article[data-video-id="vidPolka001"][data-status="live"]').waitFor();
     assert.equal(await card(page, 'vidPolka001').locator('.badge').textContent(), 'LIVE');
     await addStream(sut.store, {
@@ -387,7 +387,7 @@ describe('the schedule page in Chromium', { skip }, () => {
     try {
       sut.server.app.server.closeAllConnections();
       await page.getByText('Reconnecting…').waitFor();
-      await changeStream(sut.store, 'HL0301_20201209_200000', { extra: { live_status: 'none' } });
+      await changeStream(sut.store, 'HL0301_20201209_200000', { liveStatus: 'none' });
     } finally {
       await tab.context.setOffline(false);
     }
@@ -479,7 +479,7 @@ describe('the schedule page in Chromium', { skip }, () => {
       await card(reader.page, 'vidPolka001').waitFor();
       await reader.page.getByRole('link', { name: 'Sign in' }).first().waitFor();
       await reader.page.getByText('Updates live').waitFor();
-      await changeStream(open.store, 'HL0503_20201209_230000', { extra: { live_status: 'live' } });
+      await changeStream(open.store, 'HL0503_20201209_230000', { liveStatus: 'live' });
       await reader.page.locator('article[data-video-id="vidPolka001"][data-status="live"]').waitFor();
       assert.deepEqual(await reader.cspViolations(), []);
     } finally {

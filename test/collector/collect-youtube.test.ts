@@ -61,10 +61,10 @@ describe('collect: YouTube enrichment', () => {
     assert.equal(polka?.title, 'アカペラで歌う');
     assert.equal(polka?.description, `アカペラで歌うよ${'あ'.repeat(92)}`);
     assert.equal(Array.from(polka!.description).length, 100);
-    assert.equal(polka?.extra?.live_status, 'upcoming');
+    assert.equal(polka?.liveStatus, 'upcoming');
     const finished = await h.store.streams.findByVideoId('finished001');
-    assert.equal(finished?.extra?.live_status, 'completed');
-    assert.deepEqual(finished?.extra?.youtube, {
+    assert.equal(finished?.liveStatus, 'completed');
+    assert.deepEqual(finished?.youtube, {
       status: 'ok',
       channel_id: 'UC-finished001',
       channel_title: 'Channel',
@@ -107,8 +107,8 @@ describe('collect: YouTube enrichment', () => {
     const polka = await h.store.streams.findByVideoId('yEttl2nfhsQ');
     assert.equal(polka?.title, 'アカペラで歌う');
     assert.equal(polka?.description.startsWith('アカペラで歌うよ'), true);
-    assert.equal(polka?.extra?.live_status, 'unavailable');
-    const youtube = polka?.extra?.youtube as Record<string, unknown>;
+    assert.equal(polka?.liveStatus, 'unavailable');
+    const youtube = polka?.youtube as Record<string, unknown>;
     assert.equal(youtube.status, 'unavailable');
     assert.equal(youtube.channel_id, 'UC-yEttl2nfhsQ');
   });

@@ -41,32 +41,27 @@ describe('collect: the schedule page into the store', () => {
       { new: 4, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
     );
     const polka = await h.store.streams.findByVideoId('bbbbbbbbbb2');
-    assert.deepEqual(
-      Object.keys(polka!).filter((k) => k !== 'extra'),
-      [...STREAM_FIELDS],
-    );
-    assert.deepEqual(
-      { ...polka, extra: undefined },
-      {
-        key: 'HL0503_20201209_230000',
-        video_id: 'bbbbbbbbbb2',
-        datetime: '20201209 230000',
-        name: '尾丸ポルカ',
-        title: '',
-        url: 'https://www.youtube.com/watch?v=bbbbbbbbbb2',
-        description: '',
-        extra: undefined,
-      },
-    );
-    const extra = polka!.extra!;
-    assert.equal(extra.start_utc, '2020-12-09T14:00:00.000Z');
-    assert.equal(extra.live_status, 'upcoming');
-    assert.equal(extra.thumbnail, 'https://img.youtube.com/vi/bbbbbbbbbb2/mqdefault.jpg');
+    const { extra, liveStatus, youtube, firstSeen, lastUpdated, disappearedAt, ...contract } = polka!;
+    assert.deepEqual(Object.keys(contract), [...STREAM_FIELDS]);
+    assert.deepEqual(contract, {
+      key: 'HL0503_20201209_230000',
+      video_id: 'bbbbbbbbbb2',
+      datetime: '20201209 230000',
+      name: '尾丸ポルカ',
+      title: '',
+      url: 'https://www.youtube.com/watch?v=bbbbbbbbbb2',
+      description: '',
+    });
+    assert.equal(extra?.start_utc, '2020-12-09T14:00:00.000Z');
+    assert.equal(liveStatus, 'upcoming');
+    assert.equal(extra?.thumbnail, 'https://img.youtube.com/vi/bbbbbbbbbb2/mqdefault.jpg');
     // No card of hers on the page and no list: her avatar is all that is known.
-    assert.deepEqual(extra.collaborators, [{ code: null, name: null, avatar: avatar('獅白ぼたん') }]);
-    assert.equal(typeof extra.first_seen, 'string');
-    assert.equal(extra.first_seen, extra.last_updated);
-    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.extra?.live_status, 'live');
+    assert.deepEqual(extra?.collaborators, [{ code: null, name: null, avatar: avatar('獅白ぼたん') }]);
+    assert.equal(typeof firstSeen, 'string');
+    assert.equal(firstSeen, lastUpdated);
+    assert.equal(disappearedAt, null);
+    assert.equal(youtube, undefined);
+    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.liveStatus, 'live');
   });
 
   it('changes nothing when run a second time on the same page', async (t) => {
@@ -85,7 +80,7 @@ describe('collect: the schedule page into the store', () => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     h.server.on('/', { body: schedulePage(days()) }, { body: schedulePage(days()).replace('23:00', '23:30') });
     await h.sut.collect();
-    const firstSeen = (await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.extra?.first_seen;
+    const firstSeen = (await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.firstSeen;
 
     const result = await h.sut.collect();
 
@@ -94,7 +89,7 @@ describe('collect: the schedule page into the store', () => {
     assert.equal(await h.store.streams.findByKey('HL0503_20201209_230000'), null);
     const moved = await h.store.streams.findByKey('HL0503_20201209_233000');
     assert.equal(moved?.datetime, '20201209 233000');
-    assert.equal(moved?.extra?.first_seen, firstSeen);
+    assert.equal(moved?.firstSeen, firstSeen);
     assert.equal(await h.store.streams.count(), 4);
     const answer = await h.store.streams.findDayAnswer('20201209', 'identity');
     assert.equal(answer?.body.toString(), dayJson(await h.store.streams.findByDay('20201209')));
@@ -116,17 +111,17 @@ describe('collect: the schedule page into the store', () => {
     const back = await h.sut.collect();
 
     assert.equal(gone.marked, 1);
-    assert.equal(typeof marked?.extra?.disappeared_at, 'string');
+    assert.equal(typeof marked?.disappearedAt, 'string');
     assert.equal(marked?.key, 'HL0503_20201209_230000');
     assert.equal(back.updated, 1);
-    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.extra?.disappeared_at, null);
+    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.disappearedAt, null);
   });
 
   it('without YouTube, follows the red border: live while drawn, completed once gone, and stays so', async (t) => {
     const h = await startHarness(t, { youtubeKey: false, list: false });
     const notLive = days().map((d) => ({ ...d, cards: d.cards.map((c) => ({ ...c, live: false })) }));
     h.server.on('/', { body: schedulePage(days()) }, { body: schedulePage(notLive) });
-    const status = async () => (await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.extra?.live_status;
+    const status = async () => (await h.store.streams.findByVideoId('bbbbbbbbbb1'))?.liveStatus;
 
     await h.sut.collect();
     const whileLive = await status();
@@ -382,6 +377,6 @@ describe('collect: bad fetches never damage what is stored', () => {
     assert.equal(result.marked, 0);
     assert.equal((await h.store.streams.findByVideoId('cccccccccc1'))?.datetime, '20201210 100000');
     assert.deepEqual(await h.store.streams.findByVideoId('stars000001'), stars);
-    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.extra?.disappeared_at, null);
+    assert.equal((await h.store.streams.findByVideoId('bbbbbbbbbb2'))?.disappearedAt, null);
   });
 });

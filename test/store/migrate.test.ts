@@ -35,7 +35,7 @@ function describeMigrate(server: TestMongo): void {
       await sqlite.users.create({ id: '1', username: 'user01', password: 'password01' });
       await sqlite.users.create({ id: '2', username: 'admin', password: HASH, extra: { role: 'admin' } });
       const streams = Array.from({ length: 7 }, (_, i) =>
-        makeStream(`2020120${i + 1} 230000`, { extra: { live_status: 'upcoming' } }),
+        makeStream(`2020120${i + 1} 230000`, { liveStatus: 'upcoming' }),
       );
       await sqlite.streams.upsertMany(streams);
       await sqlite.talents.update('XX0000BEEF', { seen_name: '新人', name_en: 'Newcomer' });

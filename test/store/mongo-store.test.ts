@@ -58,7 +58,7 @@ function describeMongoSpecifics(server: TestMongo): void {
       const sut = await openMongoStore(mongoSettings(server.url, name));
       t.after(() => sut.close());
 
-      await sut.streams.upsertMany([makeStream('20201209 230000', { extra: { live_status: 'upcoming' } })]);
+      await sut.streams.upsertMany([makeStream('20201209 230000', { liveStatus: 'upcoming' })]);
 
       const doc = await db.collection('holodules').findOne({});
       assert.deepEqual(Object.keys(doc ?? {}), [
@@ -126,7 +126,7 @@ function describeMongoSpecifics(server: TestMongo): void {
       t.after(() => sut.close());
 
       const { extra: _, ...stream } = (await sut.streams.findByKey(original.key))!;
-      const counts = await sut.streams.upsertMany([{ ...stream, title: 'new title', extra: { live_status: 'live' } }]);
+      const counts = await sut.streams.upsertMany([{ ...stream, title: 'new title', liveStatus: 'live' }]);
 
       assert.deepEqual(counts, { inserted: 0, updated: 1, unchanged: 0 });
       const doc = await db.collection('holodules').findOne({ _id: original._id });

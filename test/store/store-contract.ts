@@ -194,12 +194,17 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.deepEqual(await sut.streams.findByDay('20201211'), []);
       }));
 
-    it('gives back every contract field exactly as stored, and our own fields under extra', () =>
+    it('gives back every contract field exactly as stored, our state typed and the rest under extra', () =>
       withStore(async (sut) => {
         const stream = makeStream('20201209 230000', {
           title: 'アカペラで"歌う"\'よ\'',
           description: '',
-          extra: { live_status: 'upcoming', collaborators: ['獅白ぼたん'], start_utc: '2020-12-09T14:00:00.000Z' },
+          liveStatus: 'upcoming',
+          youtube: { status: 'ok', channel_id: 'UC1', actual_start: null },
+          firstSeen: '2020-12-09T00:00:00.000Z',
+          lastUpdated: '2020-12-09T01:00:00.000Z',
+          disappearedAt: null,
+          extra: { collaborators: ['獅白ぼたん'], start_utc: '2020-12-09T14:00:00.000Z' },
         });
         await sut.streams.upsertMany([stream]);
         assert.deepEqual(await sut.streams.findByKey(stream.key), stream);
@@ -237,15 +242,38 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
         assert.equal(await sut.streams.count(), 1);
       }));
 
-    it('merges extra fields on upsert instead of dropping the ones already stored', () =>
+    it('merges our fields on upsert instead of dropping the ones already stored', () =>
       withStore(async (sut) => {
-        const s = makeStream('20201209 100000', { extra: { first_seen: '2020-12-01T00:00:00Z' } });
+        const s = makeStream('20201209 100000', { firstSeen: '2020-12-01T00:00:00Z', extra: { source: 'a' } });
         await sut.streams.upsertMany([s]);
-        await sut.streams.upsertMany([{ ...s, extra: { live_status: 'live' } }]);
-        assert.deepEqual((await sut.streams.findByKey(s.key))?.extra, {
-          first_seen: '2020-12-01T00:00:00Z',
-          live_status: 'live',
-        });
+        const { firstSeen: _, ...contract } = s;
+        await sut.streams.upsertMany([{ ...contract, liveStatus: 'live', extra: { thumbnail: 'b' } }]);
+        const stored = await sut.streams.findByKey(s.key);
+        assert.equal(stored?.firstSeen, '2020-12-01T00:00:00Z');
+        assert.equal(stored?.liveStatus, 'live');
+        assert.deepEqual(stored?.extra, { source: 'a', thumbnail: 'b' });
+      }));
+
+    it('keeps a value of an unexpected type under one of our state names in extra, untouched', () =>
+      withStore(async (sut) => {
+        const odd = {
+          live_status: 7,
+          youtube: ['not', 'an', 'object'],
+          first_seen: { at: 'then' },
+          last_updated: false,
+          disappeared_at: 12,
+        };
+        const s = makeStream('20201209 100000', { extra: odd });
+        await sut.streams.upsertMany([s]);
+        const stored = await sut.streams.findByKey(s.key);
+        assert.deepEqual(stored, s);
+        assert.equal(stored?.liveStatus, undefined);
+        assert.equal(stored?.youtube, undefined);
+        await sut.streams.upsertMany([{ ...s, title: 'again', extra: undefined, liveStatus: 'live' }]);
+        const again = await sut.streams.findByKey(s.key);
+        assert.equal(again?.liveStatus, 'live');
+        const { live_status: _, ...untouched } = odd;
+        assert.deepEqual(again?.extra, untouched);
       }));
 
     it('finds the streams of several video ids in one call, and none for an empty list', () =>
@@ -263,17 +291,23 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
 
     it('moves a rescheduled stream to its new key in one step, keeping its own fields', () =>
       withStore(async (sut) => {
-        const before = makeStream('20201209 230000', { key: 'HL0503_20201209_230000', extra: { first_seen: 'then' } });
+        const before = makeStream('20201209 230000', {
+          key: 'HL0503_20201209_230000',
+          firstSeen: 'then',
+          extra: { source: 'page' },
+        });
         await sut.streams.upsertMany([before]);
-        const after = { ...before, key: 'HL0503_20201210_000000', datetime: '20201210 000000', extra: { live: false } };
+        const { firstSeen: _, ...fields } = before;
+        const after = { ...fields, key: 'HL0503_20201210_000000', datetime: '20201210 000000', extra: { live: false } };
 
         assert.equal(await sut.streams.moveStream(before.key, after), 'updated');
 
         assert.equal(await sut.streams.findByKey(before.key), null);
         assert.deepEqual(await sut.streams.findByKey(after.key), {
           ...after,
+          firstSeen: 'then',
           // moves: how many times it was rescheduled (a calendar's SEQUENCE).
-          extra: { first_seen: 'then', live: false, moves: 1 },
+          extra: { source: 'page', live: false, moves: 1 },
         });
         assert.equal(await sut.streams.count(), 1);
       }));
@@ -303,9 +337,11 @@ export function describeStoreContract(name: string, fresh: StoreFactory): void {
 
         await sut.streams.moveStream(first.key, second);
         await sut.streams.moveStream(second.key, third);
-        await sut.streams.upsertMany([{ ...third, title: 'new title', extra: { last_updated: 'now' } }]);
+        await sut.streams.upsertMany([{ ...third, title: 'new title', lastUpdated: 'now' }]);
 
-        assert.deepEqual((await sut.streams.findByKey(third.key))?.extra, { moves: 2, last_updated: 'now' });
+        const stored = await sut.streams.findByKey(third.key);
+        assert.deepEqual(stored?.extra, { moves: 2 });
+        assert.equal(stored?.lastUpdated, 'now');
       }));
 
     describe('credentials (API keys and feeds)', () => {

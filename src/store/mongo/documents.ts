@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { BSON, ObjectId, type Document } from 'mongodb';
 import { type NewUser, OWN_USER_FIELDS, STREAM_FIELDS, type Stream, type User } from '../types.js';
+import { readStreamState, storedExtraOf } from '../stream-state.js';
 import { readUserState, storedStateOf } from '../user-state.js';
 
 export const USER_FIELDS = ['id', 'username', 'password'] as const;
@@ -40,14 +41,14 @@ export function toStream(doc: Document): Stream {
     description: asText(doc.description),
   };
   const extra = splitExtra(doc, STREAM_FIELDS);
-  return extra ? { ...stream, extra } : stream;
+  return extra ? readStreamState({ ...stream, extra }) : stream;
 }
 
 /** The fields to store for a stream: the contract's in its order, then ours (no `_id`). */
 export function streamFields(stream: Stream): Document {
   const doc: Document = {};
   for (const field of STREAM_FIELDS) doc[field] = stream[field];
-  return { ...doc, ...storableExtra(stream.extra, STREAM_FIELDS) };
+  return { ...doc, ...storableExtra(storedExtraOf(stream), STREAM_FIELDS) };
 }
 
 /** A new stream document: `_id` first as the original's were, then the contract's order, then ours. */

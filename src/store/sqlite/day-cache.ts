@@ -9,6 +9,7 @@ const MAX_DAYS = 64;
 
 function deepFreeze(stream: Stream): Stream {
   if (stream.extra) Object.freeze(stream.extra);
+  if (stream.youtube) Object.freeze(stream.youtube);
   return Object.freeze(stream);
 }
 

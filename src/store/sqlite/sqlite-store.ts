@@ -38,6 +38,7 @@ import { sqliteFavouriteStore } from './sqlite-favourites.js';
 import { guardedMethods, SqliteFile } from './sqlite-file.js';
 import { sqliteTalentStore } from './sqlite-talent-store.js';
 import { addFacetColumns, streamQuerySql } from './stream-query.js';
+import { storedExtraOf } from '../stream-state.js';
 import { readUserState, storedStateOf } from '../user-state.js';
 
 /** The day query, exported so tests can check its plan uses the index. */
@@ -254,7 +255,7 @@ function streamStore(
   });
 
   const toRow = (stream: Stream, previousExtra: string | null): StreamRow => {
-    const merged = { ...parseExtra(previousExtra), ...stream.extra };
+    const merged = { ...parseExtra(previousExtra), ...storedExtraOf(stream) };
     return {
       key: stream.key,
       video_id: stream.video_id,

@@ -1,7 +1,8 @@
 // A row of `holodules` <-> a stream: the contract's fields as columns, ours as JSON.
-import type { Stream } from '../types.js';
+import { readStreamState } from '../stream-state.js';
+import type { Stream, StreamState } from '../types.js';
 
-export type StreamRow = Omit<Stream, 'extra'> & { extra: string | null };
+export type StreamRow = Omit<Stream, 'extra' | keyof StreamState> & { extra: string | null };
 
 export const parseExtra = (json: string | null): Record<string, unknown> | undefined =>
   json === null ? undefined : (JSON.parse(json) as Record<string, unknown>);
@@ -12,5 +13,5 @@ export const hasKeys = (o: Record<string, unknown> | undefined): o is Record<str
 export function toStream(row: StreamRow): Stream {
   const { extra, ...fields } = row;
   const parsed = parseExtra(extra);
-  return hasKeys(parsed) ? { ...fields, extra: parsed } : fields;
+  return hasKeys(parsed) ? readStreamState({ ...fields, extra: parsed }) : fields;
 }
