@@ -1,7 +1,6 @@
 // Calendar feeds: a user makes a secret URL for a filtered schedule, lists and revokes them. The URL itself is the
 // credential (calendar apps send no header), so it is 256 random bits, stored only as its SHA-256.
-import { randomUUID } from 'node:crypto';
-import { hashOfSecret, isSecretOf, newSecret, sameHash } from '../auth/personal-secrets.js';
+import { hashOfSecret, isSecretOf, sameHash } from '../auth/personal-secrets.js';
 import { invalidParameter, notFound } from '../errors.js';
 import {
   STREAM_STATUSES,

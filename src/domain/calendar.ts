@@ -20,7 +20,6 @@ const PAGE = 500;
 /** REFRESH-INTERVAL and X-PUBLISHED-TTL: how often a client should fetch again. */
 export const REFRESH_SECONDS = 15 * 60;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const timeOf = (value: unknown): number | null => {
   if (typeof value !== 'string' || value === '') return null;
   const time = Date.parse(value);

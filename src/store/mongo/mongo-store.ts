@@ -17,7 +17,6 @@ import type {
   Stream,
   StreamStore,
   TalentStore,
-  User,
   UserStore,
 } from '../types.js';
 import { mongoAuthStore } from './mongo-auth.js';
