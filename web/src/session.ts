@@ -5,10 +5,8 @@
 import type { SessionAnswer } from './types';
 import { Value } from './state';
 
-export interface SessionUser {
-  username: string;
-  role: 'admin' | 'user';
-}
+/** Who is signed in, as the session answer names them (the server's schema). */
+export type SessionUser = SessionAnswer['user'];
 
 export type SessionState =
   | { status: 'checking' }
