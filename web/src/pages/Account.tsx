@@ -131,21 +131,12 @@ function ApiKeys() {
                   {key.expires_at ? formatDateTime(key.expires_at) : t('never')}
                 </span>
               </div>
-              <button
-                type="button"
-                class="button"
-                aria-label={t('revokeNamed', key.name)}
-                onClick={async () => {
-                  try {
-                    await sendJson(`/me/api-keys/${encodeURIComponent(key.id)}`, 'DELETE');
-                    await reload();
-                  } catch (e) {
-                    setError(errorText(e));
-                  }
-                }}
-              >
-                {t('revoke')}
-              </button>
+              <RevokeButton
+                name={key.name}
+                path={`/me/api-keys/${encodeURIComponent(key.id)}`}
+                done={reload}
+                failed={setError}
+              />
             </li>
           ))}
         </ul>
@@ -232,21 +223,12 @@ function Feeds() {
                   {formatDateTime(feed.created_at)}
                 </span>
               </div>
-              <button
-                type="button"
-                class="button"
-                aria-label={t('revokeNamed', feed.name)}
-                onClick={async () => {
-                  try {
-                    await sendJson(`/me/feeds/${encodeURIComponent(feed.id)}`, 'DELETE');
-                    await reload();
-                  } catch (e) {
-                    setError(errorText(e));
-                  }
-                }}
-              >
-                {t('revoke')}
-              </button>
+              <RevokeButton
+                name={feed.name}
+                path={`/me/feeds/${encodeURIComponent(feed.id)}`}
+                done={reload}
+                failed={setError}
+              />
             </li>
           ))}
         </ul>
@@ -289,5 +271,31 @@ export function AccountPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** Revokes one API key or calendar feed (DELETE on `path`), then reloads the list; a failure is shown, not thrown. */
+function RevokeButton(props: {
+  name: string;
+  path: string;
+  done: () => Promise<void>;
+  failed: (message: string) => void;
+}) {
+  return (
+    <button
+      type="button"
+      class="button"
+      aria-label={t('revokeNamed', props.name)}
+      onClick={async () => {
+        try {
+          await sendJson(props.path, 'DELETE');
+          await props.done();
+        } catch (e) {
+          props.failed(errorText(e));
+        }
+      }}
+    >
+      {t('revoke')}
+    </button>
   );
 }
