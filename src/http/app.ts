@@ -1,5 +1,5 @@
 // Builds the Fastify app: external plugins first, then ours, then routes. server.ts starts it.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -26,9 +26,11 @@ import { createMetrics, type Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/types.js';
 import { notFound } from '../errors.js';
 import { handleError } from './error-handler.js';
+import { createHttpServer, HotDay } from './hot-day.js';
 import { lazyCompilersFactory } from './lazy-compilers.js';
-import { loggableUrl } from './logger.js';
-import { corsPlugin } from './plugins/cors.js';
+import { loggableUrl, writesInfo } from './logger.js';
+import { requestIdOf } from './request-id.js';
+import { corsIsOn, corsPlugin } from './plugins/cors.js';
 import { httpCachePlugin } from './plugins/http-cache.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { requireReaderPlugin } from './plugins/require-reader.js';
@@ -39,7 +41,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { authRoutes } from './routes/auth.js';
 import { feedRoutes } from './routes/feeds.js';
 import { healthRoutes } from './routes/health.js';
-import { holoduleRoutes } from './routes/holodules.js';
+import { DAY_ROUTE, holoduleRoutes } from './routes/holodules.js';
 import { jwksRoutes } from './routes/jwks.js';
 import { userRoutes } from './routes/users.js';
 import { v2EventRoutes } from './routes/v2-events.js';
@@ -71,6 +73,8 @@ declare module 'fastify' {
     apiRoutes: ReadonlyArray<{ method: string; url: string }>;
     /** Username-and-password logins (POST /auth and POST /api/v2/session), with their one throttle. */
     logins: Logins;
+    /** The hot day read in front of Fastify (hot-day.ts). */
+    hotDay: HotDay;
   }
 }
 
@@ -88,7 +92,6 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'] | FastifyBaseLogger;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const BODY_LIMIT_BYTES = 64 * 1024;
 
 /** Requests Node's HTTP parser refuses before Fastify sees them (oversized headers, garbage): our body shape. */
@@ -123,16 +126,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.logger !== undefined && typeof deps.logger === 'object' && 'child' in deps.logger
       ? { loggerInstance: deps.logger as FastifyBaseLogger }
       : { logger: deps.logger ?? false };
+  const metrics = deps.metrics ?? createMetrics();
+  const dayAnswered = metrics.httpDuration.labels({ method: 'GET', route: DAY_ROUTE, status: '200' });
+  const hotDay = new HotDay({
+    store: deps.store,
+    tokens: deps.tokens,
+    cacheMaxAgeSeconds: config.http.cacheMaxAgeSeconds,
+    observe: (seconds) => dayAnswered.observe(seconds),
+  });
   const app = Fastify({
     ...loggerOption,
+    serverFactory: (handler, options) =>
+      createHttpServer(options, (request, response) => hotDay.handle(request, response, handler)),
     trustProxy: config.trustProxy,
     bodyLimit: BODY_LIMIT_BYTES,
     requestIdHeader: false,
-    // A client's request id is kept when it is sane, so logs join up across a proxy; otherwise we make one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     schemaController: { compilersFactory: lazyCompilersFactory() as never },
     // While closing, requests already on a connection are served (with Connection: close) and /readyz says draining.
@@ -165,6 +174,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }),
   );
   app.decorate('lifecycle', { draining: false });
+  app.decorate('hotDay', hotDay);
 
   // Each request's reads see every write committed before it arrived, on any instance (Store.beginRequest).
   app.addHook('onRequest', (_request, _reply, done) => {
@@ -232,13 +242,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const metrics = deps.metrics ?? createMetrics();
   await app.register(metricsPlugin, { metrics, token: config.metrics.token });
   await app.register(requireUserPlugin);
   await app.register(requireReaderPlugin);
   await app.register(httpCachePlugin);
   await app.register(authRoutes, { path: config.jwt.authUrlRule });
-  await app.register(holoduleRoutes);
+  await app.register(holoduleRoutes, { hotDay });
   await app.register(userRoutes);
   await app.register(jwksRoutes);
   await app.register(healthRoutes);
@@ -249,6 +258,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(v2EventRoutes, { clients: metrics.sseClients });
   await app.register(apiKeyRoutes);
   await app.register(feedRoutes);
+  // The hot path answers what Fastify would answer the same way: not while a request's answer depends on CORS or
+  // writes access log lines, and not while closing (Fastify then closes each connection after its answer).
+  if (!corsIsOn(config) && !writesInfo(app.log)) {
+    app.addHook('onReady', async () => hotDay.start());
+    app.addHook('preClose', async () => hotDay.stop());
+  }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   return app;

@@ -7,9 +7,19 @@ const PREFERENCE: readonly DayEncoding[] = ['br', 'gzip'];
 /** A header longer than this is not read (no client sends one): the body as is. */
 const MAX_HEADER_LENGTH = 512;
 
+/** The last header read and its answer: a client sends the same Accept-Encoding with every request. */
+let last: { value: string; coding: DayEncoding } = { value: '', coding: 'identity' };
+
 export function contentCodingOf(header: string | string[] | undefined): DayEncoding {
   const value = Array.isArray(header) ? header.join(',') : header;
   if (value === undefined || value === '' || value.length > MAX_HEADER_LENGTH) return 'identity';
+  if (value === last.value) return last.coding;
+  const coding = negotiate(value);
+  last = { value, coding };
+  return coding;
+}
+
+function negotiate(value: string): DayEncoding {
   const weights = new Map<string, number>();
   for (const part of value.split(',')) {
     const [name = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
@@ -29,4 +39,9 @@ export function contentCodingOf(header: string | string[] | undefined): DayEncod
     }
   }
   return best;
+}
+
+/** The ETag of one encoding of a day's answer: the JSON's tag, with the coding named for a compressed body. */
+export function tagOfEncoding(tag: string, encoding: DayEncoding): string {
+  return encoding === 'identity' ? tag : `${tag.slice(0, -1)}-${encoding}"`;
 }

@@ -71,3 +71,9 @@ export function createLogger(config: Config, options: LoggerOptions = {}): Logge
   });
   return pino(settings, pretty);
 }
+
+/** Whether `log` writes info lines (the access log is at info); a silent logger, or none at all, does not. */
+export function writesInfo(log: { level?: string }): boolean {
+  const level = log.level === undefined ? undefined : pino.levels.values[log.level];
+  return level !== undefined && level <= (pino.levels.values.info ?? 30);
+}

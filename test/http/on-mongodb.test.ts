@@ -25,6 +25,8 @@ if (await testMongo()) {
     await import('./http-cache.test.js');
     // The day's answers kept in the database, compressed: their bytes and their renewal on a write.
     await import('./day-compression.test.js');
+    // The hot day read in front of Fastify, on MongoDB's store calls (revocation across instances included).
+    await import('./hot-day.test.js');
     await import('./public-read.test.js');
     // Live push: the change log, its sequence counter and used tickets in the database, and two instances on it.
     await import('./events.test.js');

@@ -75,10 +75,17 @@ async function storeEnv(dataDir: string): Promise<{ env: Record<string, string>;
   };
 }
 
+export interface TestServerOptions {
+  /** Another server's data directory: both then share one store. */
+  dataDir?: string;
+  /** What the logger writes (info: every line, so tests can read the access log; warn: what a busy site runs). */
+  logLevel?: 'info' | 'warn';
+}
+
 /** A holodule listening on a random loopback port: for behaviour that lives in the socket. */
 export function startTestServer(
   env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   return startTest(env, options, true);
 }
@@ -87,10 +94,7 @@ export function startTestServer(
  * The same holodule (store, keys, background jobs, lifecycle) built without a socket: requests to its `url`
  * through this module's `fetch`, `call` and `getWithToken` go to Fastify's app.inject. For HTTP behaviour.
  */
-export function startTestApp(
-  env: Record<string, string> = {},
-  options: { dataDir?: string } = {},
-): Promise<TestServer> {
+export function startTestApp(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   return startTest(env, options, false);
 }
 
@@ -100,7 +104,7 @@ let appCount = 0;
 
 async function startTest(
   env: Record<string, string>,
-  options: { dataDir?: string },
+  options: TestServerOptions,
   listen: boolean,
 ): Promise<TestServer> {
   const dir = options.dataDir ? { path: options.dataDir, remove: () => {} } : makeTempDir();
@@ -123,7 +127,7 @@ async function startTest(
     ...store.env,
     ...env,
   });
-  const server = await startServer(config, pino({ level: 'info' }, sink), { listen });
+  const server = await startServer(config, pino({ level: options.logLevel ?? 'info' }, sink), { listen });
   const hasher = await createPasswordHasher(config.passwords);
   let id = 100;
   const url = listen ? server.url.replace('localhost', '127.0.0.1') : `http://app-${++appCount}.holodule.invalid`;

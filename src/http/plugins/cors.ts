@@ -2,6 +2,7 @@
 import cors from '@fastify/cors';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../../config.js';
 
 /** Request headers a browser client may send beyond the safelisted ones. */
 export const CORS_ALLOWED_HEADERS = [
@@ -25,9 +26,13 @@ export const CORS_EXPOSED_HEADERS = [
   'RateLimit-Reset',
 ];
 
+/** Whether answers carry CORS headers: HOLODULE_CORS_ORIGINS names some origins, or `*`. */
+export const corsIsOn = (config: Config): boolean =>
+  config.http.corsOrigins === '*' || config.http.corsOrigins.length > 0;
+
 export const corsPlugin = fp(async (app: FastifyInstance) => {
+  if (!corsIsOn(app.config)) return;
   const origins = app.config.http.corsOrigins;
-  if (origins !== '*' && origins.length === 0) return;
   await app.register(cors, {
     // A list is matched exactly and the allowed origin echoed (with Vary: Origin); `*` answers `*` to all.
     origin: origins,

@@ -58,10 +58,14 @@ export function addVary(reply: FastifyReply, field: string): void {
   void reply.header('vary', [...fields, field].join(', '));
 }
 
+/** Cache-Control of a successful read: `public` only for an anonymous read, whose answer is everyone's. */
+export function cacheControlOf(scope: 'public' | 'private', revalidate: boolean, maxAgeSeconds: number): string {
+  return revalidate || maxAgeSeconds === 0 ? `${scope}, no-cache` : `${scope}, max-age=${maxAgeSeconds}`;
+}
+
 function cacheControl(request: FastifyRequest, maxAgeSeconds: number): string {
   const scope = request.anonymousRead ? 'public' : 'private';
-  const revalidate = request.routeOptions.config?.httpCache === 'revalidate' || maxAgeSeconds === 0;
-  return revalidate ? `${scope}, no-cache` : `${scope}, max-age=${maxAgeSeconds}`;
+  return cacheControlOf(scope, request.routeOptions.config?.httpCache === 'revalidate', maxAgeSeconds);
 }
 
 export const httpCachePlugin = fp(async (app: FastifyInstance) => {
