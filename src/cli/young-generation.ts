@@ -5,7 +5,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /** V8's own default factor (`--semi-space-growth-factor`). */
 const V8_GROWTH_FACTOR = 2;
-/** A busy server's young generation: a quarter of V8's 32 MiB, for 2 % more CPU a request (docs/performance.md). */
+/** A busy server's young generation: a quarter of V8's 32 MiB, which its peak RSS paid in full (docs/performance.md). */
 export const SERVING_YOUNG_GENERATION_BYTES = 8 * 1024 * 1024;
 
 const youngGenerationBytes = (): number =>
