@@ -48,7 +48,9 @@ async function main(options: BenchOptions): Promise<number> {
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
   const shape: LoadShape = options;
 
-  const useLarge = options.largeStreams > 0 && (wanted('holodule-sqlite-large') || wanted('holodule-v2-week-large'));
+  const useLarge =
+    options.largeStreams > 0 &&
+    ['holodule-sqlite-large', 'holodule-sqlite-large-uncached', 'holodule-v2-week-large'].some(wanted);
   const dayIndex = benchDayIndex(useLarge ? Math.min(options.streams, options.largeStreams) : options.streams);
   const day = dayOf(dayIndex);
   const expectedDay = expectedDayAnswer(options.seed, dayIndex);

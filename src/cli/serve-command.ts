@@ -3,12 +3,14 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../bootstrap/server.js';
 import { createLogger } from '../http/logger.js';
 import { UsageError } from './usage-error.js';
+import { letYoungGenerationGrow } from './young-generation.js';
 
 export async function serveCommand(args: string[]): Promise<void> {
   if (args.length > 0) throw new UsageError('usage: holodule serve   (settings come from the environment and .env)');
   const config = loadConfig();
   const log = createLogger(config);
   const server = await startServer(config, log);
+  letYoungGenerationGrow();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {

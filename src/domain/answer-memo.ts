@@ -6,6 +6,13 @@ const MAX_ANSWERS = 64;
 
 export class AnswerMemo {
   private readonly answers = new Map<string, { sources: readonly unknown[]; answer: object }>();
+  /** What each set of v2 parameters asks the store (schedule-v2.ts): kept apart, so they never push answers out. */
+  private plansMemo: AnswerMemo | undefined;
+
+  get plans(): AnswerMemo {
+    this.plansMemo ??= new AnswerMemo();
+    return this.plansMemo;
+  }
 
   /** The answer kept for `key` if every source is the very object it was made from; else `make()`'s, kept. */
   answer<T extends object>(key: string, sources: readonly unknown[], make: () => T): T {

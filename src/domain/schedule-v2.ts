@@ -168,10 +168,17 @@ function window(params: StreamParams, now: number): { fromUtc: string; toUtc: st
   return { fromUtc: iso(start), toUtc: iso(end) };
 }
 
-/** Streams matching every filter given, a page at a time in start order; `next_cursor` fetches the next page. */
-export async function findStreams(deps: ScheduleDeps, params: StreamParams): Promise<StreamPage> {
-  const now = nowOf(deps);
-  const directory = await deps.talents.current();
+/** What a request's parameters (but its cursor) ask the store, and the digest its cursors are bound to. */
+interface StreamPlan {
+  query: StreamQuery;
+  range: { fromUtc: string; toUtc: string };
+  digest: string;
+  pageSize: number;
+  /** The answer's key in the memo when no cursor is given. */
+  answerKey: string;
+}
+
+function planOf(params: StreamParams, directory: TalentDirectory, now: number): StreamPlan {
   const talents = talentCodes(params, directory);
   const wanted = {
     talents,
@@ -180,14 +187,8 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
     order: parseOrder(params.order),
   };
   const pageSize = parseLimit(params.limit);
-  let range = window(params, now);
+  const range = window(params, now);
   const digest = filterDigest({ from: params.from ?? null, to: params.to ?? null, ...wanted });
-  let after: StreamQuery['after'];
-  if (params.cursor !== undefined) {
-    const state = deps.cursors.decode(params.cursor, digest);
-    range = { fromUtc: state.fromUtc, toUtc: state.toUtc };
-    after = { start: state.start, key: state.key };
-  }
   const query: StreamQuery = {
     ...range,
     order: wanted.order,
@@ -197,11 +198,42 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
     ...(wanted.needle !== undefined
       ? { text: { needle: wanted.needle, talents: directory.codesNamed(wanted.needle) } }
       : {}),
-    ...(after !== undefined ? { after } : {}),
   };
+  return { query, range, digest, pageSize, answerKey: answerKeyOf(digest, query) };
+}
+
+const answerKeyOf = (digest: string, query: StreamQuery): string => `streams|${digest}|${JSON.stringify(query)}`;
+
+/** Streams matching every filter given, a page at a time in start order; `next_cursor` fetches the next page. */
+export async function findStreams(deps: ScheduleDeps, params: StreamParams): Promise<StreamPage> {
+  const now = nowOf(deps);
+  const directory = await deps.talents.current();
+  // A popular question is parsed once: its plan depends on the directory, and on "now" only for a default window.
+  const defaultWindow = params.from === undefined && params.to === undefined;
+  const planKey = JSON.stringify([
+    params.from,
+    params.to,
+    params.talent,
+    params.group,
+    params.status,
+    params.q,
+    params.order,
+    params.limit,
+    defaultWindow ? now : null,
+  ]);
+  const make = () => planOf(params, directory, now);
+  const plan = deps.answers ? deps.answers.plans.answer(planKey, [directory], make) : make();
+  const { digest, pageSize } = plan;
+  let { query, range, answerKey } = plan;
+  if (params.cursor !== undefined) {
+    const state = deps.cursors.decode(params.cursor, digest);
+    range = { fromUtc: state.fromUtc, toUtc: state.toUtc };
+    query = { ...query, ...range, after: { start: state.start, key: state.key } };
+    answerKey = answerKeyOf(digest, query);
+  }
   // One more than a page: whether a next page exists is known without a second query.
   const found = await deps.store.streams.query(query);
-  return remembered(deps, `streams|${digest}|${JSON.stringify(query)}`, [found, directory], () => {
+  return remembered(deps, answerKey, [found, directory], () => {
     const page = found.slice(0, pageSize);
     const last = page.at(-1);
     // The position is in the store's own start form, which the next page's query compares against.

@@ -170,4 +170,20 @@ describe('v2 groups and talents', () => {
     const notJson = await call(`${sut.url}/api/v2/talents/HL0001`, 'PATCH', { token: adminToken, body: [] });
     assert.equal(notJson.status, 400);
   });
+
+  it('when a query was asked before a correction, then the same query asked after it uses the corrected name', async () => {
+    await sut.store.streams.upsertMany([
+      streamAt('2020-12-11T10:00:00Z', 'HL0002', { live_status: 'completed' }, { video_id: 'renamedStr1' }),
+    ]);
+    const path = '/api/v2/streams?from=2020-12-11&to=2020-12-11&q=renamedonce';
+    const found = async () => ((await (await get(path)).json()) as { items: Array<{ video_id: string }> }).items;
+    assert.deepEqual(await found(), []);
+    assert.equal((await patch('/api/v2/talents/HL0002', { name_en: 'Renamedonce' })).status, 200);
+    assert.deepEqual(
+      (await found()).map((s) => s.video_id),
+      ['renamedStr1'],
+    );
+    assert.equal((await patch('/api/v2/talents/HL0002', { name_en: null })).status, 200);
+    assert.deepEqual(await found(), []);
+  });
 });

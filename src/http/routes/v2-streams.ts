@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { findStream, findStreams, liveNow } from '../../domain/schedule-v2.js';
+import { etagOf } from '../plugins/http-cache.js';
 import { getStreamSchema, listStreamsSchema, liveSchema } from '../schemas/v2.js';
 
 /** The same query with the next page's cursor, as an RFC 8288 link relative to this request. */
@@ -14,16 +15,20 @@ function nextLink(path: string, query: Record<string, string | undefined>, curso
 }
 
 export const v2StreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // An answer the domain hands back unchanged (the same object: its sources did not change) is serialized and
-  // UTF-8 encoded once, as the v1 day is.
-  const encoded = new WeakMap<object, Buffer>();
+  // An answer the domain hands back unchanged (the same object: its sources did not change) is serialized,
+  // UTF-8 encoded and tagged once, as the v1 day is (http-cache.ts keeps a tag the route set).
+  const encoded = new WeakMap<object, { body: Buffer; etag: string }>();
   const sendEncoded = (reply: FastifyReply, answer: object) => {
-    let body = encoded.get(answer);
-    if (body === undefined) {
-      body = Buffer.from(reply.serialize(answer) as string);
-      encoded.set(answer, body);
+    let kept = encoded.get(answer);
+    if (kept === undefined) {
+      const body = Buffer.from(reply.serialize(answer) as string);
+      kept = { body, etag: etagOf(body) };
+      encoded.set(answer, kept);
     }
-    return reply.type('application/json; charset=utf-8').send(body as never);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('etag', kept.etag)
+      .send(kept.body as never);
   };
 
   app.get('/api/v2/streams', { schema: listStreamsSchema, onRequest: app.requireReader }, async (request, reply) => {
