@@ -99,6 +99,28 @@ function describe(err: TokenError): string {
 
 const MAX_HEADER_CACHE = 256;
 
+const CACHE_KEY_WARNING = 'FAST_JWT_CACHE_KEY_BUILDER_SECURITY_RISK';
+
+/**
+ * Makes a verifier without fast-jwt's warning about custom cache keys (GHSA-rp9m-7r4c-75qg: a key builder that
+ * maps two tokens to one key lets one pass as the other). Ours is the token itself, which cannot collide, so
+ * the warning would only tell every operator, on every start, of a risk this code does not have.
+ */
+function withoutCacheKeyWarning<T>(make: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const options = rest[0];
+    const code = typeof options === 'object' && options !== null ? (options as { code?: unknown }).code : rest[1];
+    if (code === CACHE_KEY_WARNING) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
 export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: () => number = Date.now): TokenService {
   const decodeHeader = createDecoder({ complete: true });
   // Every token a key signs has the same header segment: remember its kid instead of decoding it each time.
@@ -118,19 +140,21 @@ export function createTokenService(jwt: Config['jwt'], keyring: Keyring, now: ()
     const id = key.kid ?? '';
     let verify = verifiers.get(id);
     if (!verify) {
-      verify = createVerifier({
-        key: key.verificationKey,
-        // Each key verifies only its own algorithm (RFC 8725 §3.1): no `none`, no HMAC-with-a-public-key confusion.
-        algorithms: [key.alg],
-        requiredClaims,
-        clockTolerance: jwt.leewaySeconds * 1000,
-        cache: 10_000,
-        // The token itself is the cache key: an exact match, no SHA-256 of it on every request (fast-jwt's
-        // default key), and no collision to reason about. 10,000 tokens of ~300 bytes are ~3 MB at most.
-        cacheKeyBuilder: (token: string) => token,
-        ...(jwt.issuer ? { allowedIss: jwt.issuer } : {}),
-        ...(jwt.audience ? { allowedAud: jwt.audience } : {}),
-      }) as Verify;
+      verify = withoutCacheKeyWarning(() =>
+        createVerifier({
+          key: key.verificationKey,
+          // Each key verifies only its own algorithm (RFC 8725 §3.1): no `none`, no HMAC-with-a-public-key confusion.
+          algorithms: [key.alg],
+          requiredClaims,
+          clockTolerance: jwt.leewaySeconds * 1000,
+          cache: 10_000,
+          // The token itself is the cache key: an exact match, no SHA-256 of it on every request (fast-jwt's
+          // default key), and no collision to reason about. 10,000 tokens of ~300 bytes are ~3 MB at most.
+          cacheKeyBuilder: (token: string) => token,
+          ...(jwt.issuer ? { allowedIss: jwt.issuer } : {}),
+          ...(jwt.audience ? { allowedAud: jwt.audience } : {}),
+        }),
+      ) as Verify;
       verifiers.set(id, verify);
     }
     return verify;
