@@ -92,31 +92,51 @@ export class HotDay {
     }
     const started = performance.now();
     this.#lookUp(request).then(
-      ({ answer, encoding }) => {
-        const common = [
-          'content-type',
-          'application/json; charset=utf-8',
-          'etag',
-          tagOfEncoding(answer.tag, encoding),
-          'x-request-id',
-          requestIdOf(request),
-          'cache-control',
-          this.#cacheControl,
-          'vary',
-          VARY,
-          'content-length',
-          String(answer.body.length),
-        ];
-        response.writeHead(200, encoding === 'identity' ? common : ['content-encoding', encoding, ...common]);
-        response.end(answer.body);
+      (found) => {
+        try {
+          this.#send(request, response, found);
+        } catch (error) {
+          this.#handOver(request, response, next, error);
+          return;
+        }
         this.#answered++;
         this.deps.observe((performance.now() - started) / 1000);
       },
-      (error: unknown) => {
-        this.#failures.set(request, { error });
-        next(request, response);
-      },
+      (error: unknown) => this.#handOver(request, response, next, error),
     );
+  }
+
+  /** To Fastify with the error met here; an answer already begun can only be cut off. */
+  #handOver(request: IncomingMessage, response: ServerResponse, next: RequestListener, error: unknown): void {
+    if (response.headersSent) {
+      response.destroy(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    this.#failures.set(request, { error });
+    next(request, response);
+  }
+
+  #send(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { answer, encoding }: { answer: DayAnswer; encoding: DayEncoding },
+  ): void {
+    const common = [
+      'content-type',
+      'application/json; charset=utf-8',
+      'etag',
+      tagOfEncoding(answer.tag, encoding),
+      'x-request-id',
+      requestIdOf(request),
+      'cache-control',
+      this.#cacheControl,
+      'vary',
+      VARY,
+      'content-length',
+      String(answer.body.length),
+    ];
+    response.writeHead(200, encoding === 'identity' ? common : ['content-encoding', encoding, ...common]);
+    response.end(answer.body);
   }
 
   /** The same steps as the day route's guard (requireReader → requireUser) and handler, in the same order. */
