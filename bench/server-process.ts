@@ -16,6 +16,10 @@ export interface ServerSpec {
   nodeFlags?: string[];
 }
 
+/** Stands in a flag for the how-many-th server start this is (`--cpu-prof-name=row-<run>.cpuprofile`). */
+export const PROFILE_RUN = '<run>';
+let starts = 0;
+
 export interface ServerProcess {
   url: string;
   pid: number;
@@ -95,7 +99,9 @@ async function startOnce(spec: ServerSpec, logPath: string): Promise<ServerProce
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFd = openSync(logPath, 'w');
-  const child = spawn(process.execPath, [...(spec.nodeFlags ?? []), ...spec.args], {
+  // Node 20 does not expand placeholders in --cpu-prof-name: each start of a spec gets a file of its own.
+  const nodeFlags = (spec.nodeFlags ?? []).map((flag) => flag.replace(PROFILE_RUN, String(++starts)));
+  const child = spawn(process.execPath, [...nodeFlags, ...spec.args], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',

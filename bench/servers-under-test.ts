@@ -1,6 +1,6 @@
 // How each server under test is started: holodule through its own CLI, the peers from bench/peers/.
 import { fileURLToPath } from 'node:url';
-import type { ServerSpec } from './server-process.js';
+import { PROFILE_RUN, type ServerSpec } from './server-process.js';
 
 export const BENCH_SECRET = 'holodule-bench-secret-not-for-production-0123456789';
 
@@ -21,7 +21,7 @@ export function holoduleSpec(name: string, at: HolodulePlacement): ServerSpec {
     name,
     args: [script('../src/cli/main.js'), 'serve'],
     nodeFlags: at.profileDir
-      ? ['--cpu-prof', `--cpu-prof-dir=${at.profileDir}`, `--cpu-prof-name=${name}-\${pid}.cpuprofile`]
+      ? ['--cpu-prof', `--cpu-prof-dir=${at.profileDir}`, `--cpu-prof-name=${name}-${PROFILE_RUN}.cpuprofile`]
       : [],
     env: {
       HOLODULE_DATA_DIR: at.dataDir,
