@@ -18,6 +18,10 @@ try {
 }
 const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (result.status !== 0) process.exit(result.status ?? 1);
+const typebox = spawnSync(process.execPath, [fileURLToPath(new URL('bundle-typebox.mjs', import.meta.url)), 'dist'], {
+  stdio: 'inherit',
+});
+if (typebox.status !== 0) process.exit(typebox.status ?? 1);
 const web = spawnSync(process.execPath, [fileURLToPath(new URL('build-web.mjs', import.meta.url))], {
   stdio: 'inherit',
 });

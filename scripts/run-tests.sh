@@ -13,6 +13,8 @@ if [[ "${1:-}" == "--fast" ]]; then
   shift
 fi
 npx tsc -p tsconfig.json
+# What ships runs TypeBox from one file (src/schemas/typebox.ts): the tests run that file too.
+node scripts/bundle-typebox.mjs build
 # The full run tests the page as built from web/ now (test/browser reads dist/web).
 if [[ $tier == full ]]; then
   node scripts/build-web.mjs

@@ -1,5 +1,5 @@
 // What a login (and a refresh) answers: one TypeBox schema, the TypeScript type derived from it.
-import { type Static, Type } from 'typebox';
+import { type Static, Type } from './typebox.js';
 
 export const TokenPairSchema = Type.Object({
   access_token: Type.String({ description: 'A JWT; send it as `Authorization: JWT <token>` (or `Bearer`)' }),

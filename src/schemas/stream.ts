@@ -1,5 +1,5 @@
 // A stream in the contract's shape: one TypeBox schema, the TypeScript type derived from it.
-import { type Static, Type } from 'typebox';
+import { type Static, Type } from './typebox.js';
 
 // Property order is the contract's field order: fast-json-stringify writes them in this order.
 export const StreamSchema = Type.Object(

@@ -1,5 +1,5 @@
 // A user as clients see them (and the role union): one TypeBox schema each, the TypeScript types derived from it.
-import { type Static, Type } from 'typebox';
+import { type Static, Type } from './typebox.js';
 
 export const RoleSchema = Type.Union([Type.Literal('admin'), Type.Literal('user')]);
 export type Role = Static<typeof RoleSchema>;

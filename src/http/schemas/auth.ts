@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { MAX_PASSWORD_BYTES } from '../../domain/users.js';
 import { TokenPairSchema } from '../../schemas/session.js';
 import { MAX_REFRESH_TOKEN_LENGTH, MAX_USERNAME_LENGTH } from '../../schemas/limits.js';

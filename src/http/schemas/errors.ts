@@ -1,5 +1,5 @@
 // The contract's error bodies, as schemas for the OpenAPI document.
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 
 export const JwtErrorBody = Type.Object(
   {

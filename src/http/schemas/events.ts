@@ -1,5 +1,5 @@
 // GET /api/v2/events and POST /api/v2/events/tickets: the wire shapes (docs/events.md).
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { CHANGE_TYPES } from '../../store/types.js';
 import { tokenOrApiKey } from './security.js';
 import { ProblemBody } from './v2.js';

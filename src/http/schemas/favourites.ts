@@ -1,5 +1,5 @@
 // GET/PUT/DELETE /api/v2/me/favourites: a signed-in user's favourite talents.
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { bearerOrJwt } from './security.js';
 import { CodeParams, ProblemBody } from './v2.js';
 

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { StreamSchema } from '../../schemas/stream.js';
 import { described, NotModified, PlainErrorBody, refusals } from './errors.js';
 import { tokenOrApiKey } from './security.js';

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 
 export const metricsRouteSchema = {
   tags: ['ops'],

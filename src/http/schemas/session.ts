@@ -1,5 +1,5 @@
 // The web page's cookie session: POST/DELETE /api/v2/session, POST /api/v2/session/refresh.
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { Credentials } from './auth.js';
 import { ProblemBody } from './v2.js';
 

@@ -1,5 +1,5 @@
 // Schemas of the personal API key and calendar feed routes (docs/api-keys.md, docs/calendar-feeds.md).
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { MAX_CREDENTIAL_NAME, MAX_KEY_DAYS } from '../../domain/api-keys.js';
 import { MAX_USERNAME_LENGTH } from '../../domain/username-rule.js';
 import { STREAM_STATUSES } from '../../store/types.js';

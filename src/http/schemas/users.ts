@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type } from '../../schemas/typebox.js';
 import { RoleSchema, UserSummarySchema } from '../../schemas/user.js';
 import { MAX_PASSWORD_BYTES, MAX_PASSWORD_CHARACTERS } from '../../domain/users.js';
 import { MAX_USERNAME_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../../domain/username-rule.js';

@@ -1,5 +1,5 @@
 // v2's wire shapes: the stream resource, pages, live now, groups and talents, and problem details.
-import { type TSchema, Type } from 'typebox';
+import { type TSchema, Type } from '../../schemas/typebox.js';
 import { MAX_CURSOR_CHARS } from '../../schemas/limits.js';
 import { STREAM_STATUSES, type StreamStatus } from '../../store/types.js';
 import {
