@@ -44,8 +44,9 @@ describe('the young generation of holodule serve', () => {
   it('does not grow while it starts, however much survives, where by default it would', async () => {
     const sut = await sizesOf('serve');
     const byDefault = await sizesOf('v8-default');
-    assert.equal(sut.second, sut.first);
-    assert.ok(sut.second < byDefault.second, `${sut.second} < ${byDefault.second}`);
+    // Node 20's V8 keeps it at its first size; Node 24's resizes it on its own, but never up while starting.
+    assert.ok(sut.second <= sut.first, `${sut.second} <= ${sut.first}`);
+    assert.ok(Math.max(sut.first, sut.second) < byDefault.second, `${sut.first}, ${sut.second} < ${byDefault.second}`);
   });
 
   it('grows once serving, but stays below what V8 grows it to by default', async () => {
