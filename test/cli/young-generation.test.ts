@@ -41,12 +41,13 @@ async function sizesOf(mode: 'serve' | 'v8-default'): Promise<Sizes> {
 }
 
 describe('the young generation of holodule serve', () => {
-  it('does not grow while it starts, however much survives, where by default it would', async () => {
+  it('stays far below its default size while it starts, however much survives', async () => {
     const sut = await sizesOf('serve');
     const byDefault = await sizesOf('v8-default');
-    // Node 20's V8 keeps it at its first size; Node 24's resizes it on its own, but never up while starting.
-    assert.ok(sut.second <= sut.first, `${sut.second} <= ${sut.first}`);
-    assert.ok(Math.max(sut.first, sut.second) < byDefault.second, `${sut.first}, ${sut.second} < ${byDefault.second}`);
+    // Node 20's V8 keeps it at its first size (2 MB against 32 MB); Node 24's resizes it by its own rules (6–9 MB,
+    // then 2 MB, against 64 MB): on both it stays far below what V8 grows it to by default.
+    const largest = Math.max(sut.first, sut.second);
+    assert.ok(largest * 4 <= byDefault.second, `${largest} is not a quarter of ${byDefault.second}`);
   });
 
   it('grows once serving, but stays below what V8 grows it to by default', async () => {
