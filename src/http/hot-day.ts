@@ -14,6 +14,7 @@ import type { DayAnswer, DayEncoding } from '../store/day-answer.js';
 import type { Store } from '../store/types.js';
 import { contentCodingOf, tagOfEncoding } from './content-coding.js';
 import { cacheControlOf } from './plugins/http-cache.js';
+import { hasAuthorization } from './plugins/require-user.js';
 import { requestIdOf } from './request-id.js';
 import { DAY_PATTERN } from './schemas/holodules.js';
 
@@ -44,8 +45,7 @@ function isHotRead(request: IncomingMessage): boolean {
     url !== undefined &&
     url.length === PATH_LENGTH &&
     url.startsWith(PREFIX) &&
-    headers.authorization !== undefined &&
-    headers.authorization.trim() !== '' &&
+    hasAuthorization(request) &&
     headers['if-none-match'] === undefined &&
     headers['if-modified-since'] === undefined &&
     headers['content-length'] === undefined &&

@@ -1,6 +1,7 @@
 // The request guards: the Authorization header's access token must verify and name an enabled user
 // (requireUser); some routes also need the admin role (requireAdmin). An API key is refused here: keys only
 // read, through requireReader.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { tokenFromAuthorizationHeader, WWW_AUTHENTICATE } from '../../auth/authorization-header.js';
@@ -22,8 +23,8 @@ declare module 'fastify' {
   }
 }
 
-/** Whether the request carries an Authorization header with anything in it. */
-export const hasAuthorization = (request: FastifyRequest): boolean =>
+/** Whether the request (Fastify's, or node's own) carries an Authorization header with anything in it. */
+export const hasAuthorization = (request: { headers: IncomingHttpHeaders }): boolean =>
   (request.headers.authorization ?? '').trim() !== '';
 /** Whether the request carries an X-API-Key header with anything in it. */
 export const hasApiKey = (request: FastifyRequest): boolean => {
