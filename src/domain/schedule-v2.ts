@@ -210,17 +210,8 @@ export async function findStreams(deps: ScheduleDeps, params: StreamParams): Pro
   const directory = await deps.talents.current();
   // A popular question is parsed once: its plan depends on the directory, and on "now" only for a default window.
   const defaultWindow = params.from === undefined && params.to === undefined;
-  const planKey = JSON.stringify([
-    params.from,
-    params.to,
-    params.talent,
-    params.group,
-    params.status,
-    params.q,
-    params.order,
-    params.limit,
-    defaultWindow ? now : null,
-  ]);
+  // Every parameter but the cursor, so a parameter added later cannot make two questions share a plan.
+  const planKey = JSON.stringify([{ ...params, cursor: undefined }, defaultWindow ? now : null]);
   const make = () => planOf(params, directory, now);
   const plan = deps.answers ? deps.answers.plans.answer(planKey, [directory], make) : make();
   const { digest, pageSize } = plan;
