@@ -12,13 +12,33 @@ import { AppError, serviceUnavailable } from '../../errors.js';
 // Server codes of a node that is down, stepping down, shutting down or out of time (MongoDB's retryable set).
 const UNAVAILABLE_CODES = new Set([6, 7, 50, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
 
+// Node's own socket errors. The driver wraps most of them in MongoNetworkError, but not all: a command whose
+// write waits for 'drain' on a socket the server has just closed rejects with the socket's raw error
+// (EPIPE, "This socket has been ended by the other party").
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CLOSED',
+]);
+
+const isSocketError = (err: unknown): boolean =>
+  err instanceof Error && SOCKET_ERROR_CODES.has(String((err as NodeJS.ErrnoException).code));
+
 export function isUnavailable(err: unknown): boolean {
   if (
     err instanceof MongoNetworkError ||
     err instanceof MongoServerSelectionError ||
     err instanceof MongoNotConnectedError ||
     err instanceof MongoTopologyClosedError ||
-    err instanceof MongoWriteConcernError
+    err instanceof MongoWriteConcernError ||
+    isSocketError(err)
   ) {
     return true;
   }
