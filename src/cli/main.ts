@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // holodule <command>: the CLI's entry point (error-exit.ts turns errors into messages and exit codes).
 import { exitOf } from './error-exit.js';
+import { holdOptimizingCompilers } from './optimizing-compiler.js';
 import { keepYoungGenerationSmall } from './young-generation.js';
 
 const HELP = `holodule: the hololive stream schedule as a JWT-secured API
@@ -52,8 +53,12 @@ async function main(argv: string[]): Promise<number> {
     console.error(`holodule: unknown command "${name}"\n\n${HELP}`);
     return 2;
   }
-  // Before the server's modules load: they would grow the young generation to what an idle server keeps.
-  if (name === 'serve') keepYoungGenerationSmall();
+  // Before the server's modules load: they would grow the young generation to what an idle server keeps, and
+  // TurboFan would optimize code that runs only while starting.
+  if (name === 'serve') {
+    keepYoungGenerationSmall();
+    holdOptimizingCompilers();
+  }
   const command = await load();
   await command(args);
   return 0;

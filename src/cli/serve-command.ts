@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../bootstrap/server.js';
 import { createLogger } from '../http/logger.js';
 import { UsageError } from './usage-error.js';
+import { releaseOptimizingCompilers } from './optimizing-compiler.js';
 import { letYoungGenerationGrow } from './young-generation.js';
 
 export async function serveCommand(args: string[]): Promise<void> {
@@ -11,6 +12,7 @@ export async function serveCommand(args: string[]): Promise<void> {
   const log = createLogger(config);
   const server = await startServer(config, log);
   letYoungGenerationGrow();
+  releaseOptimizingCompilers();
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
