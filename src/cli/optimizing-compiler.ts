@@ -9,9 +9,9 @@
 // optimized by TurboFan once serving".
 import { setFlagsFromString } from 'node:v8';
 
-/** Maglev is on by default where V8 was built with it (Node 24 on x64 and arm64; not Node 20 or 22). */
-// (@types/node lists only some of Node's build variables.)
+// Node's build variables (@types/node lists only some of them).
 const buildVariables: Readonly<Record<string, unknown>> = process.config.variables;
+/** Maglev is on by default where V8 was built with it (Node 24 on x64 and arm64; not Node 20 or 22). */
 const MAGLEV_BY_DEFAULT = buildVariables.v8_enable_maglev === 1;
 
 // Flags by which whoever starts Node chose the compilers themselves; then holodule leaves them alone.
