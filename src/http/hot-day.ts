@@ -6,15 +6,13 @@
 // test/http/hot-day.test.ts holds both paths to the same answers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { tokenFromAuthorizationHeader } from '../auth/authorization-header.js';
 import type { TokenService } from '../auth/tokens.js';
 import { findDayAnswer } from '../domain/schedule.js';
-import { userOfToken } from '../domain/sessions.js';
 import type { DayAnswer, DayEncoding } from '../store/day-answer.js';
 import type { Store } from '../store/types.js';
 import { contentCodingOf, tagOfEncoding } from './content-coding.js';
 import { cacheControlOf } from './plugins/http-cache.js';
-import { hasAuthorization } from './plugins/require-user.js';
+import { hasAuthorization, userOfAuthorization } from './plugins/require-user.js';
 import { requestIdOf } from './request-id.js';
 import { DAY_PATTERN } from './schemas/holodules.js';
 
@@ -144,8 +142,7 @@ export class HotDay {
     const { store, tokens } = this.deps;
     const { headers } = request;
     store.beginRequest();
-    const verified = await tokens.verify(tokenFromAuthorizationHeader(headers.authorization), 'access');
-    await userOfToken(store, verified);
+    await userOfAuthorization(store, tokens, headers.authorization);
     const encoding = contentCodingOf(headers['accept-encoding']);
     return { answer: await findDayAnswer(store, (request.url ?? '').slice(PREFIX.length), encoding), encoding };
   }

@@ -5,10 +5,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { tokenFromAuthorizationHeader, WWW_AUTHENTICATE } from '../../auth/authorization-header.js';
-import type { TokenClaims, VerifiedToken } from '../../auth/tokens.js';
+import type { TokenClaims, TokenService, VerifiedToken } from '../../auth/tokens.js';
 import { roleOf, userOfToken } from '../../domain/sessions.js';
 import { forbidden, jwtError } from '../../errors.js';
-import type { User } from '../../store/types.js';
+import type { Store, User } from '../../store/types.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +26,19 @@ declare module 'fastify' {
 /** Whether the request (Fastify's, or node's own) carries an Authorization header with anything in it. */
 export const hasAuthorization = (request: { headers: IncomingHttpHeaders }): boolean =>
   (request.headers.authorization ?? '').trim() !== '';
+/**
+ * The access token of an Authorization header, verified, and the enabled user it names (its login not ended):
+ * requireUser's check, and the hot day read's (hot-day.ts), so both take the same steps.
+ */
+export async function userOfAuthorization(
+  store: Store,
+  tokens: TokenService,
+  authorization: string | undefined,
+): Promise<{ verified: VerifiedToken; user: User }> {
+  const verified = await tokens.verify(tokenFromAuthorizationHeader(authorization), 'access');
+  return { verified, user: await userOfToken(store, verified) };
+}
+
 /** Whether the request carries an X-API-Key header with anything in it. */
 export const hasApiKey = (request: FastifyRequest): boolean => {
   const key = request.headers['x-api-key'];
@@ -47,8 +60,8 @@ export const requireUserPlugin = fp(async (app: FastifyInstance) => {
   async function requireUser(request: FastifyRequest): Promise<void> {
     // An API key only reads: anything behind this guard (accounts, keys, feeds, writes) needs a login's token.
     if (!hasAuthorization(request) && hasApiKey(request)) throw keyCannotDoThis();
-    const verified = await app.tokens.verify(tokenFromAuthorizationHeader(request.headers.authorization), 'access');
-    request.user = await userOfToken(app.store, verified);
+    const { verified, user } = await userOfAuthorization(app.store, app.tokens, request.headers.authorization);
+    request.user = user;
     request.claims = verified.claims;
     request.token = verified;
   }
